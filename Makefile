@@ -1,0 +1,60 @@
+# Regional Security API. `make run` serves it; `make test` tests it; `make check` is the CI gate.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: install run serve migrate seed verify test test-postgres lint typecheck openapi-check check clean
+
+# Create .venv and install the project with its dev tools (re-run when pyproject.toml changes).
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# Migrate the database to head (DATABASE_URL, default: embedded SQLite in instance/).
+migrate: install
+	$(BIN)/regsec migrate
+
+# Load seeds/ (idempotent upsert, one transaction).
+seed: migrate
+	$(BIN)/regsec seed
+
+# Migrate, seed an empty database, then serve with gunicorn on $(HOST):$(PORT).
+run: migrate
+	$(BIN)/regsec seed --if-empty
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) 'api:create_app()'
+
+# Check every evidence quote against the full source texts (default: ../shared/seeds).
+TEXTS ?= ../shared/seeds
+verify: install
+	$(BIN)/regsec verify $(TEXTS)
+
+# The whole test suite on SQLite (add TEST_DATABASE_URL=postgresql+psycopg://... for PostgreSQL).
+test: install
+	$(BIN)/pytest
+
+# Lint and format check.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Static types, strict on api/ and models/.
+typecheck: install
+	$(BIN)/mypy
+
+# Validate openapi.yaml against the OpenAPI 3.0 specification.
+openapi-check: install
+	$(BIN)/openapi-spec-validator openapi.yaml
+
+# The gate CI runs: lint, types, contract, tests.
+check: lint typecheck openapi-check test
+
+# Remove the virtualenv, caches and the embedded database.
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache instance/*.sqlite3*

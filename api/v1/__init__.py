@@ -1,0 +1,57 @@
+"""The versioned surface: one blueprint per resource under /api/v1, plus index and health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, request
+from sqlalchemy import text
+
+from .. import db
+from ..errors import ApiError
+from ..params import NoArgs, parse
+from ..responses import json_response
+from .commitments.routes import bp as commitments
+from .common import api_root
+from .countries.routes import bp as countries
+from .disputes.routes import bp as disputes
+from .incidents.routes import bp as incidents
+from .meetings.routes import bp as meetings
+from .organizations.routes import bp as organizations
+from .people.routes import bp as people
+from .sources.routes import bp as sources
+
+RESOURCES = (countries, organizations, people, meetings, commitments, disputes, incidents, sources)
+
+bp = Blueprint("v1", __name__, url_prefix="/api/v1")
+for resource in RESOURCES:
+    bp.register_blueprint(resource)
+
+
+@bp.get("")
+def index() -> Response:
+    """Link every collection of the API."""
+    parse(NoArgs(), request.args)
+    root = api_root()
+    return json_response(
+        {
+            "name": "Regional Security API",
+            "version": "v1",
+            "collections": {r.name: f"{root}{r.url_prefix}" for r in RESOURCES},
+            "links": {
+                "self": root,
+                "health": f"{root}/health",
+                "openapi": f"{root}/openapi.json",
+                "docs": f"{request.host_url}apidocs/",
+            },
+        }
+    )
+
+
+@bp.get("/health")
+def health() -> Response:
+    """Report that the process is up and the database answers."""
+    parse(NoArgs(), request.args)
+    try:
+        db.session().execute(text("SELECT 1"))
+    except Exception:
+        raise ApiError(503, "The database is unreachable.", headers={"Retry-After": "5"}) from None
+    return json_response({"status": "ok", "database": "ok"})
