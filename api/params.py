@@ -53,7 +53,7 @@ def parse(schema: Schema, args: MultiDict[str, str] | Mapping[str, str]) -> dict
     try:
         loaded: dict[str, Any] = schema.load(flat)
     except ValidationError as exc:
-        errors.extend(_flatten(exc.normalized_messages()))
+        errors.extend(_flatten(exc.messages))
         loaded = {}
     if errors:
         names = ", ".join(sorted({e["name"] for e in errors}))

@@ -14,7 +14,7 @@ from .errors import ApiError
 T = TypeVar("T")
 
 
-def one_or_404(stmt: Select[tuple[T]], kind: str, public_id: str) -> T:
+def one_or_404(stmt: Select[T], kind: str, public_id: str) -> T:
     """The single row `stmt` selects, or a 404 problem naming what was not found."""
     row = db.session().scalars(stmt).first()
     if row is None:

@@ -89,7 +89,7 @@ def read_records(path: Path, schema: Schema) -> list[dict[str, Any]]:
         try:
             out.append(schema.load(record))
         except ValidationError as exc:
-            raise SeedError(f"{label}: {_describe(exc.normalized_messages())}") from None
+            raise SeedError(f"{label}: {_describe(exc.messages)}") from None
     return out
 
 
@@ -129,12 +129,13 @@ class Loader:
         column = model.iso2 if model is m.Country else model.slug  # type: ignore[attr-defined]
         obj = self.s.scalar(select(model).where(column == key))
         if obj is None:
-            raise SeedError(f"{self.label}: unknown {model.__tablename__[:-1]} id {key!r}")  # type: ignore[attr-defined]
+            kind = model.__name__.lower()
+            raise SeedError(f"{self.label}: unknown {kind} id {key!r}")
         self._cache[(model, key)] = obj
         return obj
 
-    def upsert(self, model: type[T], slug: str, file: str) -> T:
-        obj = self.s.scalar(select(model).where(model.slug == slug))  # type: ignore[attr-defined]
+    def upsert(self, model: Any, slug: str, file: str) -> Any:
+        obj = self.s.scalar(select(model).where(model.slug == slug))
         created = obj is None
         if obj is None:
             obj = model(slug=slug)

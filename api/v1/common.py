@@ -87,7 +87,7 @@ def parse_partial(text: str) -> tuple[dt.date, str]:
     return dt.date(int(year), int(month or 1), int(day or 1)), precision
 
 
-class PartialDate(fields.Field):
+class PartialDate(fields.Field[str]):
     """Dumps a date column at the precision in its sibling `<name>_precision` column."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
@@ -103,7 +103,7 @@ class PartialDate(fields.Field):
         return value
 
 
-class Ref(fields.Field):
+class Ref(fields.Field[str]):
     """Dumps a related object as a compact reference; loads a public id."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
@@ -179,7 +179,7 @@ class EvidenceIn(Schema):
             )
 
 
-def evidence_list(required: bool = True) -> fields.List:
+def evidence_list(required: bool = True) -> fields.List[Any]:
     if not required:
         return fields.List(fields.Nested(EvidenceIn), load_default=list)
     return fields.List(fields.Nested(EvidenceIn), required=True, validate=validate.Length(min=1))

@@ -20,7 +20,7 @@ def listing(
     organization_id: int | None = None,
     person_id: int | None = None,
     meeting_id: int | None = None,
-) -> Select[tuple[m.Commitment]]:
+) -> Select[m.Commitment]:
     stmt = select(C).options(
         selectinload(C.meeting),
         selectinload(C.made_by),

@@ -16,7 +16,7 @@ ORDER = [SortKey(m.Country.iso2)]
 MEMBERSHIP_ORDER = [SortKey(m.Membership.id)]
 
 
-def listing() -> Select[tuple[m.Country]]:
+def listing() -> Select[m.Country]:
     return select(m.Country)
 
 
@@ -33,7 +33,7 @@ def get(code: str) -> m.Country:
     return one_or_404(stmt, "country", code.upper())
 
 
-def memberships(country: m.Country) -> Select[tuple[m.Membership]]:
+def memberships(country: m.Country) -> Select[m.Membership]:
     return (
         select(m.Membership)
         .where(m.Membership.member_country_id == country.id)

@@ -14,7 +14,7 @@ ORDER = [SortKey(m.Dispute.slug)]
 D = m.Dispute
 
 
-def listing(*, country_id: int | None = None) -> Select[tuple[m.Dispute]]:
+def listing(*, country_id: int | None = None) -> Select[m.Dispute]:
     stmt = select(D).options(chain(D.claimants, m.DisputeClaimant.country))
     if country_id is not None:
         stmt = stmt.where(D.claimants.any(m.DisputeClaimant.country_id == country_id))

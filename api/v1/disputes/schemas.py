@@ -37,7 +37,7 @@ class Geometry(fields.Dict):
     """A GeoJSON geometry object (RFC 7946), or null where unknown."""
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
-        loaded = super()._deserialize(value, attr, data, **kwargs)
+        loaded = super()._deserialize(value, attr, data, **kwargs)  # type: ignore[no-untyped-call]
         if loaded.get("type") not in GEOMETRY_TYPES:
             raise ValidationError("Must be a GeoJSON geometry object.")
         return loaded

@@ -19,7 +19,7 @@ def listing(
     country_id: int | None = None,
     organization_id: int | None = None,
     dispute_id: int | None = None,
-) -> Select[tuple[m.Incident]]:
+) -> Select[m.Incident]:
     stmt = select(Inc).options(
         selectinload(Inc.dispute), chain(Inc.actors, A.country), chain(Inc.actors, A.organization)
     )

@@ -19,7 +19,7 @@ def listing(
     country_id: int | None = None,
     organization_id: int | None = None,
     person_id: int | None = None,
-) -> Select[tuple[m.Meeting]]:
+) -> Select[m.Meeting]:
     stmt = select(m.Meeting).options(
         selectinload(m.Meeting.country),
         selectinload(m.Meeting.host_country),

@@ -14,7 +14,7 @@ ORDER = [SortKey(m.Organization.slug)]
 MEMBER_ORDER = [SortKey(m.Membership.id)]
 
 
-def listing() -> Select[tuple[m.Organization]]:
+def listing() -> Select[m.Organization]:
     return select(m.Organization).options(
         selectinload(m.Organization.country), selectinload(m.Organization.parent)
     )
@@ -43,7 +43,7 @@ def by_id(slug: str) -> m.Organization:
     )
 
 
-def members(org: m.Organization) -> Select[tuple[m.Membership]]:
+def members(org: m.Organization) -> Select[m.Membership]:
     return (
         select(m.Membership)
         .where(m.Membership.organization_id == org.id)

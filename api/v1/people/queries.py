@@ -13,7 +13,7 @@ from ...queries import chain, one_or_404
 ORDER = [SortKey(m.Person.slug)]
 
 
-def listing(*, country_id: int | None = None) -> Select[tuple[m.Person]]:
+def listing(*, country_id: int | None = None) -> Select[m.Person]:
     stmt = select(m.Person).options(
         chain(m.Person.roles, m.Role.country), chain(m.Person.roles, m.Role.organization)
     )

@@ -13,7 +13,7 @@ from ...queries import one_or_404
 ORDER = [SortKey(m.Source.slug)]
 
 
-def listing() -> Select[tuple[m.Source]]:
+def listing() -> Select[m.Source]:
     return select(m.Source)
 
 

@@ -1,0 +1,70 @@
+"""Lists page with an opaque, signed keyset cursor in a stable order."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from tests.conftest import ContractClient
+from tests.helpers import ids
+
+
+@pytest.mark.parametrize("limit", [1, 7, 50])
+def test_walking_every_page_yields_the_whole_list_once(api: ContractClient, limit: int) -> None:
+    whole = ids(api.get("/api/v1/countries?limit=500").get_json())
+    walked: list[str] = []
+    url: str | None = f"/api/v1/countries?limit={limit}"
+    while url:
+        body = api.get(url).get_json()
+        assert len(body["data"]) <= limit
+        walked.extend(ids(body))
+        url = body["links"]["next"]
+    assert walked == whole
+
+
+def test_next_and_prev_are_in_the_body_and_the_link_header(api: ContractClient) -> None:
+    first = api.get("/api/v1/countries?limit=5")
+    assert first.get_json()["links"]["prev"] is None
+    next_url = first.get_json()["links"]["next"]
+    assert f'<{next_url}>; rel="next"' == first.headers["Link"]
+    second = api.get(next_url)
+    prev_url = second.get_json()["links"]["prev"]
+    assert f'<{prev_url}>; rel="prev"' in second.headers["Link"]
+    assert ids(api.get(prev_url).get_json()) == ids(first.get_json())
+
+
+def test_the_last_page_has_no_next(api: ContractClient) -> None:
+    body = api.get("/api/v1/people?limit=2").get_json()
+    assert body["links"]["next"] is None and body["meta"]["total"] == 2
+
+
+def test_count_false_skips_the_total(api: ContractClient) -> None:
+    body = api.get("/api/v1/countries?count=false&limit=3").get_json()
+    assert body["meta"] == {"limit": 3, "total": None}
+
+
+def test_a_cursor_keeps_the_other_parameters(api: ContractClient) -> None:
+    body = api.get("/api/v1/countries?limit=2&count=false").get_json()
+    assert "limit=2" in body["links"]["next"] and "count=false" in body["links"]["next"]
+
+
+def forge(cursor: str, values: list[object]) -> str:
+    body, _, signature = cursor.partition(".")
+    payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+    payload[1] = values
+    raw = json.dumps(payload, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=") + "." + signature
+
+
+def test_a_tampered_cursor_is_rejected(api: ContractClient) -> None:
+    cursor = api.get("/api/v1/countries?limit=2").get_json()["links"]["next"].split("cursor=")[1]
+    response = api.get(f"/api/v1/countries?cursor={forge(cursor, ['ZZ'])}")
+    assert response.status_code == 400
+    assert response.get_json()["errors"][0]["name"] == "cursor"
+
+
+@pytest.mark.parametrize("cursor", ["abc", "abc.def", "%%%", "." * 5, "eyJ4IjoxfQ.AAAA"])
+def test_a_malformed_cursor_is_a_400(api: ContractClient, cursor: str) -> None:
+    assert api.get(f"/api/v1/meetings?cursor={cursor}").status_code == 400
