@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config, db, docs, errors, observability
+from . import caching, config, cors, db, docs, errors, observability
 from .cli import register_commands
 from .v1 import bp as v1
 
@@ -23,6 +23,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     observability.init_app(app)
+    caching.init_app(app)
+    cors.init_app(app)
     app.register_blueprint(v1)
     docs.init_app(app)
     register_commands(app)

@@ -8,40 +8,66 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, request
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
 
 from . import db
 from .errors import bad_parameter
 
 COUNT_CAP = 10_000
+LAST_DATE = dt.date(9999, 12, 31)
 
 
 @dataclass(frozen=True)
 class SortKey:
-    """One column of a list's order; the last key of every order must be unique."""
+    """One key of a list's order. `expr` is never NULL, so keyset comparisons are exact;
+    `get` reads the same value from a result row. The last key of an order is unique."""
 
-    column: InstrumentedAttribute[Any]
+    name: str
+    expr: ColumnElement[Any]
+    get: Callable[[Row[Any]], Any]
+    kind: str = "str"  # str | int | float | date: how a cursor value is decoded
     descending: bool = False
 
-    def value(self, row: Any) -> Any:
-        return getattr(row, self.column.key)
+    def reverse(self) -> SortKey:
+        return replace(self, descending=not self.descending)
+
+
+def by_column(name: str, column: Any, kind: str = "str") -> SortKey:
+    """Sort by a non-null column of the listed entity."""
+    attr = column.key
+    return SortKey(name, column, lambda row: getattr(row[0], attr), kind)
+
+
+def by_nullable(name: str, column: Any, kind: str = "str") -> SortKey:
+    """Sort by a nullable column: unknown values sort last ascending (first descending)."""
+    attr = column.key
+    missing: Any = LAST_DATE if kind == "date" else "\uffff"
+    return SortKey(
+        name,
+        func.coalesce(column, literal(missing, type_=column.type)),
+        lambda row: v if (v := getattr(row[0], attr)) is not None else missing,
+        kind,
+    )
 
 
 @dataclass
 class Page:
-    items: Sequence[Any]
+    rows: Sequence[Row[Any]]
     limit: int
     total: int | None
     total_exceeds: int | None
     next_cursor: str | None
     prev_cursor: str | None
+
+    @property
+    def items(self) -> list[Any]:
+        return [row[0] for row in self.rows]
 
     def links(self) -> dict[str, str | None]:
         return {
@@ -57,36 +83,31 @@ class Page:
         return {"data": data, "links": self.links(), "meta": meta}
 
     def link_header(self) -> str | None:
-        parts = [
-            f'<{url}>; rel="{rel}"'
-            for rel, url in (
-                ("next", _page_url(self.next_cursor)),
-                ("prev", _page_url(self.prev_cursor)),
-            )
-            if url
-        ]
-        return ", ".join(parts) or None
+        links = (("next", _page_url(self.next_cursor)), ("prev", _page_url(self.prev_cursor)))
+        return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links if url) or None
 
 
-def paginate(stmt: Select[Any], order: Sequence[SortKey], args: dict[str, Any]) -> Page:
-    """Run `stmt` as one keyset page ordered by `order`, as asked by `limit`/`cursor`/`count`."""
-    limit: int = args["limit"]
-    session = db.session()
-    total: int | None = None
-    exceeds: int | None = None
-    if args.get("count", True):
-        capped = stmt.with_only_columns(order[-1].column).order_by(None).limit(COUNT_CAP + 1)
-        total = session.scalar(select(func.count()).select_from(capped.subquery()))
-        if total is not None and total > COUNT_CAP:
-            total, exceeds = None, COUNT_CAP
+def count(stmt: Select[Any]) -> tuple[int | None, int | None]:
+    """Matches counted up to COUNT_CAP: (total, None) or (None, COUNT_CAP) beyond it."""
+    capped = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+    total = db.session().scalar(select(func.count()).select_from(capped))
+    if total is not None and total > COUNT_CAP:
+        return None, COUNT_CAP
+    return total, None
 
+
+def paginate(
+    stmt: Select[Any], order: Sequence[SortKey], *, limit: int, cursor: str | None, total: bool
+) -> Page:
+    """Run `stmt` as one keyset page in `order` (its last key unique)."""
+    counted, exceeds = count(stmt) if total else (None, None)
     backwards = False
-    if args.get("cursor"):
-        direction, values = decode_cursor(args["cursor"], order)
+    if cursor:
+        direction, values = decode_cursor(cursor, order)
         backwards = direction == "prev"
-        stmt = stmt.where(_after(order, values, reverse=backwards))
-    ordering = [_ordered(k, reverse=backwards) for k in order]
-    rows = list(session.scalars(stmt.order_by(*ordering).limit(limit + 1)).unique())
+        stmt = stmt.where(after(order, values, reverse=backwards))
+    keys = [k.reverse() if backwards else k for k in order]
+    rows = list(db.session().execute(stmt.order_by(*ordering(keys)).limit(limit + 1)).unique())
     has_more = len(rows) > limit
     rows = rows[:limit]
     if backwards:
@@ -94,26 +115,48 @@ def paginate(stmt: Select[Any], order: Sequence[SortKey], args: dict[str, Any]) 
     next_cursor = prev_cursor = None
     if rows:
         if has_more or backwards:
-            next_cursor = encode_cursor("next", [k.value(rows[-1]) for k in order])
-        if args.get("cursor") and (has_more or not backwards):
-            prev_cursor = encode_cursor("prev", [k.value(rows[0]) for k in order])
-    return Page(rows, limit, total, exceeds, next_cursor, prev_cursor)
+            next_cursor = encode_cursor("next", order, [k.get(rows[-1]) for k in order])
+        if cursor and (has_more or not backwards):
+            prev_cursor = encode_cursor("prev", order, [k.get(rows[0]) for k in order])
+    return Page(rows, limit, counted, exceeds, next_cursor, prev_cursor)
 
 
-def _ordered(key: SortKey, *, reverse: bool) -> ColumnElement[Any]:
-    descending = key.descending != reverse
-    return key.column.desc() if descending else key.column.asc()
+def ordering(order: Sequence[SortKey]) -> list[ColumnElement[Any]]:
+    return [k.expr.desc() if k.descending else k.expr.asc() for k in order]
 
 
-def _after(order: Sequence[SortKey], values: list[Any], *, reverse: bool) -> ColumnElement[bool]:
-    """Rows strictly after (or before, when reversed) the key `values` in `order`."""
+def stream(
+    stmt: Select[Any],
+    order: Sequence[SortKey],
+    *,
+    cursor: str | None,
+    cap: int | None,
+    batch: int = 500,
+) -> Iterator[Row[Any]]:
+    """Every row of `stmt` in `order`, fetched in keyset batches (for exports).
+    Each batch is dropped from the session once read, so memory stays flat."""
+    session = db.session()
+    values = decode_cursor(cursor, order)[1] if cursor else None
+    sent = 0
+    while cap is None or sent < cap:
+        size = batch if cap is None else min(batch, cap - sent)
+        page = stmt if values is None else stmt.where(after(order, values, reverse=False))
+        rows = list(session.execute(page.order_by(*ordering(order)).limit(size)).unique())
+        yield from rows
+        sent += len(rows)
+        if len(rows) < size:
+            return
+        values = [k.get(rows[-1]) for k in order]
+        session.expunge_all()
+
+
+def after(order: Sequence[SortKey], values: list[Any], *, reverse: bool) -> ColumnElement[bool]:
+    """Rows strictly after (before, when reversed) the key `values` in `order`."""
     clauses = []
     for i, key in enumerate(order):
         descending = key.descending != reverse
-        column = key.column
-        step = column < values[i] if descending else column > values[i]
-        equal_prefix = [order[j].column == values[j] for j in range(i)]
-        clauses.append(and_(*equal_prefix, step))
+        step = key.expr < values[i] if descending else key.expr > values[i]
+        clauses.append(and_(*(order[j].expr == values[j] for j in range(i)), step))
     return or_(*clauses)
 
 
@@ -123,16 +166,34 @@ def _signature(payload: bytes) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
-def encode_cursor(direction: str, values: list[Any]) -> str:
+def _order_id(order: Sequence[SortKey]) -> str:
+    return ",".join(("-" if k.descending else "") + k.name for k in order)
+
+
+def encode_cursor(direction: str, order: Sequence[SortKey], values: list[Any]) -> str:
     plain = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
-    payload = json.dumps([direction, plain], separators=(",", ":")).encode()
+    payload = json.dumps([direction, _order_id(order), plain], separators=(",", ":")).encode()
     body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
     return f"{body}.{_signature(payload)}"
 
 
+_DECODE: dict[str, Callable[[Any], Any]] = {
+    "str": lambda v: v if isinstance(v, str) else _invalid(),
+    "int": lambda v: v if isinstance(v, int) and not isinstance(v, bool) else _invalid(),
+    "float": lambda v: (
+        float(v) if isinstance(v, int | float) and not isinstance(v, bool) else _invalid()
+    ),
+    "date": lambda v: dt.date.fromisoformat(v) if isinstance(v, str) else _invalid(),
+}
+
+
+def _invalid() -> Any:
+    raise ValueError("bad cursor value")
+
+
 def decode_cursor(cursor: str, order: Sequence[SortKey]) -> tuple[str, list[Any]]:
-    """Check a cursor's signature and shape; a forged or stale one is a 400."""
-    invalid = bad_parameter("cursor", "Not a cursor issued by this list.")
+    """Check a cursor's signature and shape; a forged one, or one from another sort, is a 400."""
+    invalid = bad_parameter("cursor", "Not a cursor issued by this list with this sort.")
     body, _, signature = cursor.partition(".")
     try:
         payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
@@ -141,19 +202,14 @@ def decode_cursor(cursor: str, order: Sequence[SortKey]) -> tuple[str, list[Any]
     if not signature or not hmac.compare_digest(signature, _signature(payload)):
         raise invalid
     try:
-        direction, values = json.loads(payload)
+        direction, order_id, values = json.loads(payload)
+        if direction not in ("next", "prev") or order_id != _order_id(order):
+            raise ValueError
+        if not isinstance(values, list) or len(values) != len(order):
+            raise ValueError
+        typed = [_DECODE[k.kind](v) for k, v in zip(order, values, strict=True)]
     except (ValueError, TypeError):
         raise invalid from None
-    if direction not in ("next", "prev") or not isinstance(values, list):
-        raise invalid
-    if len(values) != len(order):
-        raise invalid
-    typed = []
-    for key, value in zip(order, values, strict=True):
-        python_type = key.column.type.python_type
-        if value is not None and python_type is dt.date:
-            value = dt.date.fromisoformat(value)
-        typed.append(value)
     return direction, typed
 
 

@@ -30,12 +30,28 @@ class ListArgs(Schema):
         metadata={"description": "Compute meta.total (true) or skip it (false)."},
     )
 
+    sort = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    expand = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=200))
+    format = fields.String(
+        load_default=None, validate=validate.OneOf(("json", "csv", "ndjson", "geojson"))
+    )
+    fields_ = fields.String(
+        data_key="fields", load_default=None, validate=validate.Length(min=1, max=500)
+    )
+
 
 class NoArgs(Schema):
     """Detail endpoints take no query parameters."""
 
     class Meta:
         unknown = RAISE
+
+
+class AsOfArgs(NoArgs):
+    """Detail endpoints with dated nested rows accept `as_of` to keep those in force."""
+
+    as_of = fields.Date(load_default=None, format="%Y-%m-%d")
 
 
 def parse(schema: Schema, args: MultiDict[str, str] | Mapping[str, str]) -> dict[str, Any]:
@@ -64,6 +80,23 @@ def parse(schema: Schema, args: MultiDict[str, str] | Mapping[str, str]) -> dict
             errors=errors,
         )
     return loaded
+
+
+def parse_split(schema: Schema, args: MultiDict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate the parameters `schema` declares; return them and the remaining ones
+    (filters, validated by the caller). Repeated parameters are an error either way."""
+    keys = {f.data_key or name for name, f in schema.fields.items()}
+    own = {k for k in args if k in keys}
+    repeated = [k for k in args if len(args.getlist(k)) > 1]
+    if repeated:
+        raise ApiError(
+            400,
+            f"Invalid query parameter(s): {', '.join(sorted(repeated))}.",
+            title="Invalid query parameter",
+            errors=[{"name": k, "reason": "Given more than once."} for k in sorted(repeated)],
+        )
+    loaded = parse(schema, {k: args[k] for k in own})
+    return loaded, {k: args[k] for k in args if k not in own}
 
 
 def _flatten(messages: Any, prefix: str = "") -> list[dict[str, str]]:

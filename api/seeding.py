@@ -15,13 +15,14 @@ from typing import Any, TypeVar
 import pycountry
 import yaml
 from marshmallow import Schema, ValidationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, event, select
 from sqlalchemy.orm import Session
 
 import models as m
 
+from .search import sync_documents
 from .v1.commitments.schemas import CommitmentIn
-from .v1.common import parse_partial
+from .v1.common import parse_partial, partial_end
 from .v1.countries.schemas import CountryIn
 from .v1.disputes.schemas import DisputeIn
 from .v1.incidents.schemas import IncidentIn
@@ -65,8 +66,12 @@ def quote_key(quote: str | None) -> str:
 
 
 def set_date(obj: Any, name: str, value: str | None, precision: str) -> None:
-    setattr(obj, name, None if value is None else parse_partial(value)[0])
+    """Store a partial date as its first day, its precision and (where kept) its last day."""
+    start = None if value is None else parse_partial(value)[0]
+    setattr(obj, name, start)
     setattr(obj, f"{name}_precision", precision)
+    if hasattr(type(obj), f"{name}_end"):
+        setattr(obj, f"{name}_end", partial_end(start, precision))
 
 
 def read_records(path: Path, schema: Schema) -> list[dict[str, Any]]:
@@ -113,10 +118,19 @@ class Loader:
 
     def __init__(self, session: Session) -> None:
         self.s = session
+        self.changed = False
+        event.listen(session, "before_flush", self._note_changes)
         self.report = Report()
         self._cache: dict[tuple[type[Any], str], Any] = {}
         self._evidence: dict[tuple[int, str], m.Evidence] = {}
         self.label = ""
+
+    def _note_changes(self, session: Session, *_: Any) -> None:
+        if session.new or session.deleted or any(session.is_modified(o) for o in session.dirty):
+            self.changed = True
+
+    def close(self) -> None:
+        event.remove(self.s, "before_flush", self._note_changes)
 
     # ---- lookups ---------------------------------------------------------------------
 
@@ -617,8 +631,27 @@ def read_all(
 
 def load_seeds(session: Session, folder: Path) -> Report:
     """Load every seed file into `session` (the caller commits or rolls back)."""
+    files = read_all(folder)
     loader = Loader(session)
-    for _name, records, load in read_all(folder):
-        load(loader, records)
-    session.flush()
+    try:
+        for _name, records, load in files:
+            load(loader, records)
+        session.flush()
+        if loader.changed or session.get(m.DataVersion, 1) is None:
+            sync_documents(session)
+            bump_version(session)
+    finally:
+        loader.close()
     return loader.report
+
+
+def bump_version(session: Session) -> None:
+    """Record that the data changed: ETags and Last-Modified derive from this row."""
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    row = session.get(m.DataVersion, 1)
+    if row is None:
+        session.add(m.DataVersion(id=1, version=1, changed_at=now))
+    else:
+        row.version += 1
+        row.changed_at = now
+    session.flush()

@@ -19,8 +19,13 @@ from .disputes import (
 )
 from .evidence import Evidence, EvidenceLink, HasEvidence, Source
 from .meetings import Meeting, MeetingOutcome, MeetingParticipant
+from .search import DIALECT_OBJECTS, DataVersion, SearchDocument, search_fts
 
 __all__ = [
+    "DIALECT_OBJECTS",
+    "DataVersion",
+    "SearchDocument",
+    "search_fts",
     "Base",
     "Commitment",
     "CommitmentAmount",

@@ -89,6 +89,7 @@ class Membership(HasEvidence, Base):
     since_as_stated: Mapped[as_stated]
     until: Mapped[optional_date]
     until_precision: Mapped[precision]
+    until_end: Mapped[optional_date]  # last day `until` may be: as-of queries compare intervals
 
     organization: Mapped[Organization] = relationship(
         back_populates="memberships", foreign_keys=[organization_id]
@@ -132,6 +133,7 @@ class Role(HasEvidence, Base):
     since_precision: Mapped[precision]
     until: Mapped[optional_date]
     until_precision: Mapped[precision]
+    until_end: Mapped[optional_date]
 
     person: Mapped[Person] = relationship(back_populates="roles")
     country: Mapped[Country | None] = relationship()

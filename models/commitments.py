@@ -29,6 +29,7 @@ class Commitment(HasEvidence, Base):
     made_on: Mapped[optional_date] = mapped_column(index=True)
     made_on_precision: Mapped[precision]
     made_on_as_stated: Mapped[as_stated]
+    made_on_end: Mapped[optional_date]  # last day made_on may be (filters compare intervals)
     horizon_months: Mapped[int | None] = mapped_column(Integer)
     horizon_as_stated: Mapped[as_stated]
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)

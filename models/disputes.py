@@ -81,6 +81,7 @@ class Incident(HasEvidence, Base):
     occurred_on: Mapped[optional_date] = mapped_column(index=True)
     occurred_on_precision: Mapped[precision]
     occurred_on_as_stated: Mapped[as_stated]
+    occurred_on_end: Mapped[optional_date]  # last day occurred_on may be
     # A pattern the sources describe as repeated ("regularly"), not one event.
     recurring: Mapped[bool] = mapped_column(Boolean, default=False)
     place: Mapped[str | None] = mapped_column(String(300))

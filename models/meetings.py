@@ -24,6 +24,7 @@ class Meeting(HasEvidence, Base):
     start_date: Mapped[optional_date] = mapped_column(index=True)
     start_date_precision: Mapped[precision]
     start_date_as_stated: Mapped[as_stated]
+    start_date_end: Mapped[optional_date]  # last day start_date may be (filters compare intervals)
     end_date: Mapped[optional_date]
     end_date_precision: Mapped[precision]
     city: Mapped[str | None] = mapped_column(String(120))

@@ -17,12 +17,14 @@ from .incidents.routes import bp as incidents
 from .meetings.routes import bp as meetings
 from .organizations.routes import bp as organizations
 from .people.routes import bp as people
+from .search.routes import bp as search
 from .sources.routes import bp as sources
+from .timeline.routes import bp as timeline
 
 RESOURCES = (countries, organizations, people, meetings, commitments, disputes, incidents, sources)
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
-for resource in RESOURCES:
+for resource in (*RESOURCES, timeline, search):
     bp.register_blueprint(resource)
 
 
@@ -39,6 +41,8 @@ def index() -> Response:
             "links": {
                 "self": root,
                 "health": f"{root}/health",
+                "timeline": f"{root}/timeline",
+                "search": f"{root}/search",
                 "openapi": f"{root}/openapi.json",
                 "docs": f"{request.host_url}apidocs/",
             },

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import g, request
@@ -87,6 +90,18 @@ def parse_partial(text: str) -> tuple[dt.date, str]:
     return dt.date(int(year), int(month or 1), int(day or 1)), precision
 
 
+def partial_end(start: dt.date | None, precision: str) -> dt.date | None:
+    """Last day of the interval a partial date covers (None when unknown)."""
+    if start is None or precision == "unknown":
+        return None
+    if precision == "day":
+        return start
+    if precision == "month":
+        following = dt.date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return dt.date(start.year, 12, 31)
+
+
 class PartialDate(fields.Field[str]):
     """Dumps a date column at the precision in its sibling `<name>_precision` column."""
 
@@ -103,11 +118,73 @@ class PartialDate(fields.Field[str]):
         return value
 
 
+# Names of the reference fields this request asked to expand (`expand=meeting,givers`).
+EXPANDING: ContextVar[frozenset[str]] = ContextVar("expanding", default=frozenset())
+# The summary schema of each resource type, registered by the resource's schemas module.
+SUMMARIES: dict[type[Any], type[Schema]] = {}
+
+
+# The day an `as_of` detail request asked about: dated rows not in force then are left out.
+AS_OF: ContextVar[dt.date | None] = ContextVar("as_of", default=None)
+
+
+def in_force(rows: Any) -> list[Any]:
+    """Rows (memberships, roles) in force on AS_OF's day; all rows when it is unset.
+    The twin of the `as_of` list filter: unknown bounds are open."""
+    day = AS_OF.get()
+    if day is None:
+        return list(rows)
+    return [
+        r
+        for r in rows
+        if (r.since is None or r.since <= day) and (r.until_end is None or r.until_end >= day)
+    ]
+
+
+@contextmanager
+def as_of(day: dt.date | None) -> Iterator[None]:
+    token = AS_OF.set(day)
+    try:
+        yield
+    finally:
+        AS_OF.reset(token)
+
+
+@contextmanager
+def expanding(names: frozenset[str]) -> Iterator[None]:
+    token = EXPANDING.set(names)
+    try:
+        yield
+    finally:
+        EXPANDING.reset(token)
+
+
+def ref_or_expanded(obj: Any, field_name: str | None) -> dict[str, Any] | None:
+    """A compact reference, or the full summary when this field is being expanded."""
+    if obj is None or field_name not in EXPANDING.get():
+        return ref(obj)
+    with expanding(frozenset()):  # one level only
+        out: dict[str, Any] = SUMMARIES[type(obj)]().dump(obj)
+    return out
+
+
+def nested_rows(schema: type[Schema], rows: Any, *, expand: str, inner: str) -> fields.Function:
+    """A list of nested rows whose `inner` reference expands when `expand` is asked for."""
+    dumper = schema(many=True)
+
+    def dump(obj: Any) -> Any:
+        names = frozenset({inner}) if expand in EXPANDING.get() else frozenset()
+        with expanding(names):
+            return dumper.dump(rows(obj))
+
+    return fields.Function(dump)
+
+
 class Ref(fields.Field[str]):
-    """Dumps a related object as a compact reference; loads a public id."""
+    """Dumps a related object as a compact reference (or expanded); loads a public id."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return ref(value)
+        return ref_or_expanded(value, self.name)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if not isinstance(value, str) or not value:

@@ -1,17 +1,85 @@
-"""Commitment queries."""
+"""Commitment queries: the collection's filters, sort keys and eager loads."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 import models as m
 
-from ...pagination import SortKey
+from ...filters import Choice, Number, PartialDate, Related, Text, split_ids
+from ...listing import Collection
+from ...pagination import by_column, by_nullable
 from ...queries import chain, one_or_404
+from .schemas import DOMAINS, KINDS, STATUSES, CommitmentOut
 
-ORDER = [SortKey(m.Commitment.slug)]
 C, P = m.Commitment, m.CommitmentParty
+
+
+def _actor(values: list[str]) -> ColumnElement[bool]:
+    codes, slugs = split_ids(values)
+    return or_(
+        P.country.has(m.Country.iso2.in_(codes)),
+        P.organization.has(m.Organization.slug.in_(slugs)),
+    )
+
+
+def _party(side: str | None) -> Callable[[list[str]], ColumnElement[bool]]:
+    def build(values: list[str]) -> ColumnElement[bool]:
+        condition = _actor(values) if side is None else and_(P.side == side, _actor(values))
+        return C.parties.any(condition)
+
+    return build
+
+
+MADE_ON = PartialDate(start=C.made_on, end=C.made_on_end)
+
+COLLECTION = Collection(
+    type="commitment",
+    model=C,
+    schema=CommitmentOut,
+    filters={
+        "kind": Choice(column=C.kind, choices=KINDS),
+        "domain": Choice(column=C.domain, choices=DOMAINS),
+        "status": Choice(column=C.status, choices=STATUSES),
+        "title": Text(column=C.title, nullable=False),
+        "made_on": MADE_ON,
+        "announced": MADE_ON,  # the same date under the name analysts search for
+        "horizon_months": Number(column=C.horizon_months),
+        "giver": Related(build=_party("giver"), ids="actor"),
+        "recipient": Related(build=_party("recipient"), ids="actor"),
+        "party": Related(build=_party(None), ids="actor"),
+        "meeting": Related(build=lambda v: C.meeting.has(m.Meeting.slug.in_(v))),
+        "made_by": Related(build=lambda v: C.made_by.has(m.Person.slug.in_(v))),
+        "currency": Related(
+            build=lambda v: C.amounts.any(m.CommitmentAmount.currency.in_(v)), ids="currency"
+        ),
+    },
+    sorts={
+        "id": by_column("id", C.slug),
+        "made_on": by_nullable("made_on", C.made_on, "date"),
+        "title": by_column("title", C.title),
+        "kind": by_column("kind", C.kind),
+        "domain": by_column("domain", C.domain),
+        "status": by_column("status", C.status),
+    },
+    default_sort=("id",),
+    expansions={
+        "givers": [],
+        "recipients": [],
+        "meeting": [
+            chain(C.meeting, m.Meeting.country),
+            chain(C.meeting, m.Meeting.host_country),
+            chain(C.meeting, m.Meeting.parent),
+        ],
+        "made_by": [
+            chain(C.made_by, m.Person.roles, m.Role.country),
+            chain(C.made_by, m.Person.roles, m.Role.organization),
+        ],
+    },
+)
 
 
 def listing(

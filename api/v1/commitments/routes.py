@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ...params import ListArgs, NoArgs, parse
-from ...responses import json_response, page_response
+from ...listing import list_response
+from ...params import NoArgs, parse
+from ...responses import json_response
 from . import queries
-from .schemas import CommitmentDetailOut, CommitmentOut
+from .schemas import CommitmentDetailOut
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 
 
 @bp.get("")
 def list_commitments() -> Response:
-    """List commitments, ordered by id."""
-    args = parse(ListArgs(), request.args)
-    return page_response(queries.listing(), queries.ORDER, CommitmentOut(), args)
+    """List commitments: filter, sort, search and page them."""
+    return list_response(queries.COLLECTION, queries.listing())
 
 
 @bp.get("/<id>")

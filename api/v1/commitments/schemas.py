@@ -7,7 +7,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     EvidenceMixin,
     PartialDate,
     Ref,
@@ -20,8 +23,9 @@ from ..common import (
     date_in,
     evidence_list,
     evidence_of,
+    nested_rows,
     precision_in,
-    ref,
+    ref_or_expanded,
     text_in,
 )
 from ..organizations.schemas import SLUG
@@ -58,7 +62,7 @@ def _money(row: Any) -> int | float:
 
 
 class PartySummaryOut(Schema):
-    party = fields.Function(lambda row: ref(actor_of(row)))
+    party = fields.Function(lambda row: ref_or_expanded(actor_of(row), "party"))
     scope = fields.String()
 
 
@@ -101,8 +105,9 @@ class StatusEventOut(Schema):
 
 
 def _side(side: str, nested: type[Schema]) -> fields.Function:
-    schema = nested(many=True)
-    return fields.Function(lambda c: schema.dump([p for p in c.parties if p.side == side]))
+    return nested_rows(
+        nested, lambda c: [p for p in c.parties if p.side == side], expand=f"{side}s", inner="party"
+    )
 
 
 class CommitmentOut(Resource):
@@ -208,3 +213,6 @@ class CommitmentIn(SeedSchema):
     @validates_schema
     def _check(self, data: dict[str, Any], **kwargs: Any) -> None:
         check_partial_dates(data, "made_on")
+
+
+SUMMARIES[m.Commitment] = CommitmentOut

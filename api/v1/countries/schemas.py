@@ -6,7 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     EvidenceMixin,
     PartialDate,
     Ref,
@@ -14,6 +17,7 @@ from ..common import (
     SeedSchema,
     evidence_list,
     evidence_of,
+    in_force,
     url_of,
 )
 
@@ -53,7 +57,7 @@ class MembershipOut(Schema):
 class CountryDetailOut(EvidenceMixin, CountryOut):
     """Evidence on a country shows where the sources name it; the facts carry their own."""
 
-    memberships = fields.List(fields.Nested(MembershipOut))
+    memberships = fields.Function(lambda c: MembershipOut(many=True).dump(in_force(c.memberships)))
 
 
 class CountryIn(SeedSchema):
@@ -63,3 +67,6 @@ class CountryIn(SeedSchema):
     wikidata = fields.String(load_default=None, validate=validate.Regexp(r"^Q\d+$"))
     region = fields.String(load_default=None, validate=validate.Length(max=100))
     evidence = evidence_list(required=False)
+
+
+SUMMARIES[m.Country] = CountryOut

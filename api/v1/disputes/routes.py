@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ...params import ListArgs, NoArgs, parse
-from ...responses import json_response, page_response
+from ...listing import list_response
+from ...params import NoArgs, parse
+from ...responses import json_response
 from ..incidents import queries as incidents
-from ..incidents.schemas import IncidentOut
 from . import queries
-from .schemas import DisputeDetailOut, DisputeOut
+from .schemas import DisputeDetailOut
 
 bp = Blueprint("disputes", __name__, url_prefix="/disputes")
 
 
 @bp.get("")
 def list_disputes() -> Response:
-    """List disputes, ordered by id."""
-    return page_response(
-        queries.listing(), queries.ORDER, DisputeOut(), parse(ListArgs(), request.args)
-    )
+    """List disputes: filter, sort, search and page them."""
+    return list_response(queries.COLLECTION, queries.listing())
 
 
 @bp.get("/<id>")
@@ -32,6 +30,5 @@ def get_dispute(id: str) -> Response:
 @bp.get("/<id>/incidents")
 def list_dispute_incidents(id: str) -> Response:
     """List incidents in a dispute."""
-    args = parse(ListArgs(), request.args)
     stmt = incidents.listing(dispute_id=queries.by_id(id).id)
-    return page_response(stmt, incidents.ORDER, IncidentOut(), args)
+    return list_response(incidents.COLLECTION, stmt)

@@ -6,13 +6,17 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     EvidenceMixin,
     Ref,
     Resource,
     SeedSchema,
     evidence_list,
     evidence_of,
+    nested_rows,
     text_in,
     url_of,
 )
@@ -74,13 +78,15 @@ class DisputeOut(Resource):
     area = fields.String()
     status = fields.String()
     summary = fields.String()
-    claimants = fields.List(fields.Nested(ClaimantSummaryOut))
+    claimants = nested_rows(
+        ClaimantSummaryOut, lambda d: d.claimants, expand="claimants", inner="country"
+    )
     geometry = fields.Dict()
     links = fields.Function(related_links)
 
 
 class DisputeDetailOut(EvidenceMixin, DisputeOut):
-    claimants = fields.List(fields.Nested(ClaimantOut))
+    claimants = nested_rows(ClaimantOut, lambda d: d.claimants, expand="claimants", inner="country")
     features = fields.List(fields.Nested(FeatureOut))
 
 
@@ -116,3 +122,6 @@ class DisputeIn(SeedSchema):
         fields.Nested(ClaimantIn), required=True, validate=validate.Length(min=1)
     )
     features = fields.List(fields.Nested(FeatureIn), load_default=list)
+
+
+SUMMARIES[m.Dispute] = DisputeOut

@@ -1,17 +1,61 @@
-"""Incident queries."""
+"""Incident queries: the collection's filters, sort keys and eager loads."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 import models as m
 
-from ...pagination import SortKey
+from ...filters import Choice, Flag, Number, PartialDate, Related, Text, split_ids
+from ...listing import Collection
+from ...pagination import by_column, by_nullable
 from ...queries import chain, one_or_404
+from .schemas import ACTOR_ROLES, KINDS, IncidentOut
 
-ORDER = [SortKey(m.Incident.slug)]
 Inc, A = m.Incident, m.IncidentActor
+
+
+def _actor(values: list[str]) -> ColumnElement[bool]:
+    codes, slugs = split_ids(values)
+    return or_(
+        A.country.has(m.Country.iso2.in_(codes)),
+        A.organization.has(m.Organization.slug.in_(slugs)),
+    )
+
+
+COLLECTION = Collection(
+    type="incident",
+    model=Inc,
+    geo=True,
+    schema=IncidentOut,
+    filters={
+        "kind": Choice(column=Inc.kind, choices=KINDS),
+        "title": Text(column=Inc.title, nullable=False),
+        "place": Text(column=Inc.place),
+        "occurred_on": PartialDate(start=Inc.occurred_on, end=Inc.occurred_on_end),
+        "recurring": Flag(column=Inc.recurring),
+        "injuries": Number(column=Inc.injuries),
+        "deaths": Number(column=Inc.deaths),
+        "dispute": Related(build=lambda v: Inc.dispute.has(m.Dispute.slug.in_(v))),
+        "actor": Related(build=_actor, ids="actor", ops=frozenset({"eq", "in"}), group="actor"),
+        "actor_role": Choice(
+            column=A.role, choices=ACTOR_ROLES, ops=frozenset({"eq", "in"}), group="actor"
+        ),
+    },
+    groups={"actor": Inc.actors},
+    sorts={
+        "id": by_column("id", Inc.slug),
+        "occurred_on": by_nullable("occurred_on", Inc.occurred_on, "date"),
+        "title": by_column("title", Inc.title),
+        "kind": by_column("kind", Inc.kind),
+    },
+    default_sort=("id",),
+    expansions={
+        "dispute": [chain(Inc.dispute, m.Dispute.claimants, m.DisputeClaimant.country)],
+        "actors": [],
+    },
+)
 
 
 def listing(

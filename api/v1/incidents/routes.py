@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ...params import ListArgs, NoArgs, parse
-from ...responses import json_response, page_response
+from ...listing import list_response
+from ...params import NoArgs, parse
+from ...responses import json_response
 from . import queries
-from .schemas import IncidentDetailOut, IncidentOut
+from .schemas import IncidentDetailOut
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 
 @bp.get("")
 def list_incidents() -> Response:
-    """List incidents, ordered by id."""
-    return page_response(
-        queries.listing(), queries.ORDER, IncidentOut(), parse(ListArgs(), request.args)
-    )
+    """List incidents: filter, sort, search and page them."""
+    return list_response(queries.COLLECTION, queries.listing())
 
 
 @bp.get("/<id>")

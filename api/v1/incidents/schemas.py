@@ -6,7 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     EvidenceMixin,
     PartialDate,
     Ref,
@@ -19,8 +22,9 @@ from ..common import (
     date_in,
     evidence_list,
     evidence_of,
+    nested_rows,
     precision_in,
-    ref,
+    ref_or_expanded,
     text_in,
 )
 from ..disputes.schemas import Geometry
@@ -31,7 +35,7 @@ ACTOR_ROLES = ("initiator", "target", "party")
 
 
 class ActorSummaryOut(Schema):
-    actor = fields.Function(lambda row: ref(actor_of(row)))
+    actor = fields.Function(lambda row: ref_or_expanded(actor_of(row), "actor"))
     role = fields.String()
     description = fields.String()
 
@@ -60,12 +64,12 @@ class IncidentOut(Resource):
     deaths = fields.Integer()
     injuries = fields.Integer()
     casualty_note = fields.String()
-    actors = fields.List(fields.Nested(ActorSummaryOut))
+    actors = nested_rows(ActorSummaryOut, lambda i: i.actors, expand="actors", inner="actor")
     geometry = fields.Dict()
 
 
 class IncidentDetailOut(EvidenceMixin, IncidentOut):
-    actors = fields.List(fields.Nested(ActorOut))
+    actors = nested_rows(ActorOut, lambda i: i.actors, expand="actors", inner="actor")
     accounts = fields.List(fields.Nested(AccountOut))
 
 
@@ -109,3 +113,6 @@ class IncidentIn(SeedSchema):
     @validates_schema
     def _check(self, data: dict[str, Any], **kwargs: Any) -> None:
         check_partial_dates(data, "occurred_on")
+
+
+SUMMARIES[m.Incident] = IncidentOut

@@ -1,17 +1,82 @@
-"""Meeting queries."""
+"""Meeting queries: the collection's filters, sort keys and eager loads."""
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 import models as m
 
-from ...pagination import SortKey
+from ...filters import Choice, PartialDate, Related, Text, split_ids
+from ...listing import Collection
+from ...pagination import by_column, by_nullable
 from ...queries import chain, one_or_404
+from .schemas import ATTENDANCE, KINDS, PARTICIPANT_ROLES, MeetingOut
 
-ORDER = [SortKey(m.Meeting.slug)]
 P = m.MeetingParticipant
+
+
+def _participant(values: list[str]) -> ColumnElement[bool]:
+    codes, slugs = split_ids(values)
+    return or_(
+        P.country.has(m.Country.iso2.in_(codes)),
+        P.organization.has(m.Organization.slug.in_(slugs)),
+        P.person.has(m.Person.slug.in_(slugs)),
+    )
+
+
+COLLECTION = Collection(
+    type="meeting",
+    model=m.Meeting,
+    geo=True,
+    schema=MeetingOut,
+    filters={
+        "kind": Choice(column=m.Meeting.kind, choices=KINDS),
+        "title": Text(column=m.Meeting.title, nullable=False),
+        "city": Text(column=m.Meeting.city),
+        "country": Related(
+            build=lambda v: m.Meeting.country.has(m.Country.iso2.in_(v)), ids="country"
+        ),
+        "host_country": Related(
+            build=lambda v: m.Meeting.host_country.has(m.Country.iso2.in_(v)), ids="country"
+        ),
+        "start_date": PartialDate(start=m.Meeting.start_date, end=m.Meeting.start_date_end),
+        "parent": Related(build=lambda v: m.Meeting.parent.has(m.Meeting.slug.in_(v))),
+        # These three describe the same participant row when combined.
+        "participant": Related(
+            build=_participant, ids="actor", ops=frozenset({"eq", "in"}), group="participant"
+        ),
+        "attendance": Choice(
+            column=P.attendance,
+            choices=ATTENDANCE,
+            ops=frozenset({"eq", "in"}),
+            group="participant",
+        ),
+        "participant_role": Choice(
+            column=P.role,
+            choices=PARTICIPANT_ROLES,
+            ops=frozenset({"eq", "in"}),
+            group="participant",
+        ),
+    },
+    groups={"participant": m.Meeting.participants},
+    sorts={
+        "id": by_column("id", m.Meeting.slug),
+        "start_date": by_nullable("start_date", m.Meeting.start_date, "date"),
+        "title": by_column("title", m.Meeting.title),
+        "kind": by_column("kind", m.Meeting.kind),
+    },
+    default_sort=("id",),
+    expansions={
+        "country": [],
+        "host_country": [],
+        "parent": [
+            chain(m.Meeting.parent, m.Meeting.country),
+            chain(m.Meeting.parent, m.Meeting.host_country),
+            chain(m.Meeting.parent, m.Meeting.parent),
+        ],
+    },
+)
 
 
 def listing(

@@ -4,22 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ...params import ListArgs, NoArgs, parse
-from ...responses import json_response, page_response
+from ...listing import list_response
+from ...params import NoArgs, parse
+from ...responses import json_response
 from ..commitments import queries as commitments
-from ..commitments.schemas import CommitmentOut
 from . import queries
-from .schemas import MeetingDetailOut, MeetingOut
+from .schemas import MeetingDetailOut
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
 
 @bp.get("")
 def list_meetings() -> Response:
-    """List meetings, ordered by id."""
-    return page_response(
-        queries.listing(), queries.ORDER, MeetingOut(), parse(ListArgs(), request.args)
-    )
+    """List meetings: filter, sort, search and page them."""
+    return list_response(queries.COLLECTION, queries.listing())
 
 
 @bp.get("/<id>")
@@ -32,6 +30,5 @@ def get_meeting(id: str) -> Response:
 @bp.get("/<id>/commitments")
 def list_meeting_commitments(id: str) -> Response:
     """List commitments made at a meeting."""
-    args = parse(ListArgs(), request.args)
     stmt = commitments.listing(meeting_id=queries.by_id(id).id)
-    return page_response(stmt, commitments.ORDER, CommitmentOut(), args)
+    return list_response(commitments.COLLECTION, stmt)

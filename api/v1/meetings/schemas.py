@@ -6,7 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     EvidenceMixin,
     PartialDate,
     Ref,
@@ -20,7 +23,7 @@ from ..common import (
     evidence_list,
     evidence_of,
     precision_in,
-    ref,
+    ref_or_expanded,
     text_in,
     url_of,
 )
@@ -55,7 +58,7 @@ class MeetingOut(Resource):
 
 
 class ParticipantOut(Schema):
-    participant = fields.Function(lambda row: ref(actor_of(row)))
+    participant = fields.Function(lambda row: ref_or_expanded(actor_of(row), "participant"))
     role = fields.String()
     attendance = fields.String()
     note = fields.String()
@@ -117,3 +120,6 @@ class MeetingIn(SeedSchema):
     @validates_schema
     def _check(self, data: dict[str, Any], **kwargs: Any) -> None:
         check_partial_dates(data, "start_date", "end_date")
+
+
+SUMMARIES[m.Meeting] = MeetingOut

@@ -4,61 +4,55 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ...params import ListArgs, NoArgs, parse
-from ...responses import json_response, page_response
+from ...listing import list_response
+from ...params import AsOfArgs, parse
+from ...responses import json_response
 from ..commitments import queries as commitments
-from ..commitments.schemas import CommitmentOut
+from ..common import as_of
 from ..incidents import queries as incidents
-from ..incidents.schemas import IncidentOut
 from ..meetings import queries as meetings
-from ..meetings.schemas import MeetingOut
 from . import queries
-from .schemas import MemberOut, OrganizationDetailOut, OrganizationOut
+from .schemas import OrganizationDetailOut
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
 
 @bp.get("")
 def list_organizations() -> Response:
-    """List organizations, ordered by id."""
-    args = parse(ListArgs(), request.args)
-    return page_response(queries.listing(), queries.ORDER, OrganizationOut(), args)
+    """List organizations: filter, sort, search and page them."""
+    return list_response(queries.COLLECTION, queries.listing())
 
 
 @bp.get("/<id>")
 def get_organization(id: str) -> Response:
-    """Get one organization with its members and evidence."""
-    parse(NoArgs(), request.args)
-    return json_response(OrganizationDetailOut().dump(queries.get(id)))
+    """Get one organization with its members (as of a day, if asked) and evidence."""
+    args = parse(AsOfArgs(), request.args)
+    with as_of(args["as_of"]):
+        return json_response(OrganizationDetailOut().dump(queries.get(id)))
 
 
 @bp.get("/<id>/members")
 def list_organization_members(id: str) -> Response:
     """List an organization's members with role and dates."""
-    args = parse(ListArgs(), request.args)
-    stmt = queries.members(queries.by_id(id))
-    return page_response(stmt, queries.MEMBER_ORDER, MemberOut(), args)
+    return list_response(queries.MEMBERS, queries.members(queries.by_id(id)))
 
 
 @bp.get("/<id>/meetings")
 def list_organization_meetings(id: str) -> Response:
     """List meetings an organization took part in."""
-    args = parse(ListArgs(), request.args)
     stmt = meetings.listing(organization_id=queries.by_id(id).id)
-    return page_response(stmt, meetings.ORDER, MeetingOut(), args)
+    return list_response(meetings.COLLECTION, stmt)
 
 
 @bp.get("/<id>/commitments")
 def list_organization_commitments(id: str) -> Response:
     """List commitments an organization gave or received."""
-    args = parse(ListArgs(), request.args)
     stmt = commitments.listing(organization_id=queries.by_id(id).id)
-    return page_response(stmt, commitments.ORDER, CommitmentOut(), args)
+    return list_response(commitments.COLLECTION, stmt)
 
 
 @bp.get("/<id>/incidents")
 def list_organization_incidents(id: str) -> Response:
     """List incidents an organization was involved in."""
-    args = parse(ListArgs(), request.args)
     stmt = incidents.listing(organization_id=queries.by_id(id).id)
-    return page_response(stmt, incidents.ORDER, IncidentOut(), args)
+    return list_response(incidents.COLLECTION, stmt)

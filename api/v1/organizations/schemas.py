@@ -6,7 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     EvidenceMixin,
     PartialDate,
     Ref,
@@ -19,8 +22,9 @@ from ..common import (
     date_in,
     evidence_list,
     evidence_of,
+    in_force,
     precision_in,
-    ref,
+    ref_or_expanded,
     text_in,
     url_of,
 )
@@ -60,7 +64,7 @@ class OrganizationOut(Resource):
 class MemberOut(Schema):
     """A membership seen from the organization's side."""
 
-    member = fields.Function(lambda row: ref(actor_of(row)))
+    member = fields.Function(lambda row: ref_or_expanded(actor_of(row), "member"))
     role = fields.String()
     since = PartialDate()
     since_precision = fields.String()
@@ -71,8 +75,8 @@ class MemberOut(Schema):
 
 
 class OrganizationDetailOut(EvidenceMixin, OrganizationOut):
-    members = fields.List(fields.Nested(MemberOut), attribute="memberships")
-    memberships = fields.List(fields.Nested(MembershipOut), attribute="member_of")
+    members = fields.Function(lambda o: MemberOut(many=True).dump(in_force(o.memberships)))
+    memberships = fields.Function(lambda o: MembershipOut(many=True).dump(in_force(o.member_of)))
 
 
 class MembershipIn(SeedSchema):
@@ -108,3 +112,6 @@ class OrganizationIn(SeedSchema):
     )
     evidence = evidence_list()
     memberships = fields.List(fields.Nested(MembershipIn), load_default=list)
+
+
+SUMMARIES[m.Organization] = OrganizationOut

@@ -6,7 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     EvidenceMixin,
     PartialDate,
     Ref,
@@ -16,6 +19,7 @@ from ..common import (
     date_in,
     evidence_list,
     evidence_of,
+    in_force,
     precision_in,
     text_in,
     url_of,
@@ -56,7 +60,7 @@ class PersonOut(Resource):
 
 
 class PersonDetailOut(EvidenceMixin, PersonOut):
-    roles = fields.List(fields.Nested(RoleOut))
+    roles = fields.Function(lambda p: RoleOut(many=True).dump(in_force(p.roles)))
 
 
 class RoleIn(SeedSchema):
@@ -83,3 +87,6 @@ class PersonIn(SeedSchema):
     )
     evidence = evidence_list()
     roles = fields.List(fields.Nested(RoleIn), load_default=list)
+
+
+SUMMARIES[m.Person] = PersonOut

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
-from ...params import ListArgs, NoArgs, parse
-from ...responses import json_response, page_response
+from ...listing import list_response
+from ...params import NoArgs, parse
+from ...responses import json_response
 from . import queries
-from .schemas import SourceDetailOut, SourceOut
+from .schemas import SourceDetailOut
 
 bp = Blueprint("sources", __name__, url_prefix="/sources")
 
 
 @bp.get("")
 def list_sources() -> Response:
-    """List sources, ordered by id."""
-    return page_response(
-        queries.listing(), queries.ORDER, SourceOut(), parse(ListArgs(), request.args)
-    )
+    """List sources: filter, sort, search and page them."""
+    return list_response(queries.COLLECTION, queries.listing())
 
 
 @bp.get("/<id>")

@@ -6,7 +6,10 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate, validates_schema
 
+import models as m
+
 from ..common import (
+    SUMMARIES,
     PartialDate,
     Resource,
     SeedSchema,
@@ -63,3 +66,6 @@ class SourceIn(SeedSchema):
     @validates_schema
     def _check(self, data: dict[str, Any], **kwargs: Any) -> None:
         check_partial_dates(data, "published_on")
+
+
+SUMMARIES[m.Source] = SourceOut

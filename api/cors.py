@@ -1,0 +1,33 @@
+"""CORS for browsers: every origin may read; the headers clients need are exposed."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_cors import CORS
+
+EXPOSED = [
+    "ETag",
+    "Last-Modified",
+    "Link",
+    "Location",
+    "Retry-After",
+    "X-Request-Id",
+    "RateLimit-Limit",
+    "RateLimit-Remaining",
+    "RateLimit-Reset",
+    "Deprecation",
+    "Sunset",
+]
+
+
+def init_app(app: Flask) -> None:
+    CORS(
+        app,
+        resources={r"/api/*": {"origins": "*"}},
+        methods=["GET", "HEAD", "OPTIONS"],
+        expose_headers=EXPOSED,
+        allow_headers=["Accept", "If-None-Match", "If-Modified-Since", "X-Request-Id"],
+        max_age=86400,
+        send_wildcard=True,
+        vary_header=True,
+    )

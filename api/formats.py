@@ -1,0 +1,107 @@
+"""Content negotiation and streamed exports: JSON, CSV (RFC 4180), NDJSON, GeoJSON."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from flask import request
+
+from .errors import ApiError, bad_parameter
+
+JSON = "application/json"
+CSV = "text/csv"
+NDJSON = "application/x-ndjson"
+GEOJSON = "application/geo+json"
+BY_NAME = {"json": JSON, "csv": CSV, "ndjson": NDJSON, "geojson": GEOJSON}
+NAME_OF = {v: k for k, v in BY_NAME.items()}
+
+
+def negotiate(offered: Iterable[str], format_param: str | None = None) -> str:
+    """The media type to answer with: `format=` wins, then the Accept header; else 406."""
+    offered = list(offered)
+    if format_param is not None:
+        media = BY_NAME.get(format_param)
+        if media not in offered:
+            names = ", ".join(NAME_OF[o] for o in offered)
+            raise bad_parameter("format", f"Must be one of: {names}.")
+        assert media is not None
+        return media
+    if not request.accept_mimetypes:
+        return offered[0]
+    match = request.accept_mimetypes.best_match(offered)
+    if match is None:
+        raise ApiError(
+            406,
+            "None of the media types in Accept can be produced here. Available: "
+            + ", ".join(offered)
+            + ".",
+            title="Not acceptable",
+        )
+    return match
+
+
+def _cell(value: Any) -> Any:
+    """One CSV cell: references as their id, lists of references joined by ';'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return value
+    if isinstance(value, dict):
+        if "id" in value and "type" in value:
+            return value["id"]
+        inner = next((v for v in value.values() if isinstance(v, dict) and "id" in v), None)
+        if inner is not None:  # a nested row such as {party: ref, scope}
+            return inner["id"]
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        cells = [_cell(v) for v in value]
+        if all(isinstance(c, str) and not c.startswith(("{", "[")) for c in cells):
+            return ";".join(str(c) for c in cells)
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def csv_lines(items: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """RFC 4180 CSV, header first; text always quoted so codes like NA stay text."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
+    columns: list[str] | None = None
+    for item in items:
+        if columns is None:
+            columns = [k for k in item if k != "links"]
+            writer.writerow(columns)
+        writer.writerow([_cell(item.get(c)) for c in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if columns is None:  # no rows: still a header-less, empty document
+        yield ""
+
+
+def ndjson_lines(items: Iterator[dict[str, Any]]) -> Iterator[str]:
+    for item in items:
+        yield json.dumps(item, ensure_ascii=False) + "\n"
+
+
+def geojson_chunks(items: Iterator[dict[str, Any]]) -> Iterator[str]:
+    """A FeatureCollection, streamed feature by feature; geometry null where unknown."""
+    yield '{"type": "FeatureCollection", "features": ['
+    first = True
+    for item in items:
+        properties = dict(item)
+        geometry = properties.pop("geometry", None)
+        feature = {
+            "type": "Feature",
+            "id": item["id"],
+            "geometry": geometry,
+            "properties": properties,
+        }
+        yield ("" if first else ",") + json.dumps(feature, ensure_ascii=False)
+        first = False
+    yield "]}"

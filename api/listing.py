@@ -1,0 +1,203 @@
+"""The list pipeline every collection shares: parse -> filter -> search -> page -> dump.
+
+A resource declares a `Collection` (its filters, sort keys and expansions) in a few lines;
+`list_response` does the rest for the top-level list and for nested lists alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from flask import Response, request, stream_with_context
+from marshmallow import Schema
+from sqlalchemy import Double, Row, Select
+from sqlalchemy.orm.strategy_options import _AbstractLoad
+
+from . import db, search
+from .errors import ApiError
+from .filters import Filter, parse_filters
+from .formats import CSV, GEOJSON, JSON, NDJSON, csv_lines, geojson_chunks, ndjson_lines, negotiate
+from .pagination import SortKey, paginate, stream
+from .params import ListArgs, parse_split
+from .responses import json_response
+from .v1.common import expanding
+
+ALWAYS = ("id", "type", "url")
+MAX_NAMES = 20
+
+
+@dataclass(frozen=True)
+class Collection:
+    """What one collection accepts: filters, sort keys, expansions; and how it dumps."""
+
+    type: str
+    model: Any
+    schema: type[Schema]
+    filters: Mapping[str, Filter]
+    sorts: Mapping[str, SortKey]
+    default_sort: tuple[str, ...] = ()
+    # expand name -> loader options that make the expanded objects' own references eager
+    expansions: Mapping[str, Sequence[_AbstractLoad]] = field(default_factory=dict)
+    # filter group -> relationship whose rows the group's conditions describe
+    groups: Mapping[str, Any] = field(default_factory=dict)
+    # rows of this collection have search documents (`q=`)
+    searchable: bool = True
+    # items carry a geometry: the list also answers as a GeoJSON FeatureCollection
+    geo: bool = False
+
+    @property
+    def media_types(self) -> list[str]:
+        return [JSON, CSV, NDJSON, *([GEOJSON] if self.geo else [])]
+
+
+@dataclass
+class ListQuery:
+    limit: int
+    cursor: str | None
+    count: bool
+    order: list[SortKey]
+    where: list[Any]
+    fields: tuple[str, ...] | None
+    expand: frozenset[str]
+    q: str | None
+    format: str | None
+
+
+def _names(raw: str | None, param: str, allowed: Sequence[str]) -> list[str]:
+    if raw is None:
+        return []
+    names = [n.strip() for n in raw.split(",")]
+    if any(not n for n in names):
+        raise ApiError(
+            400,
+            f"'{param}' must be a comma-separated list of names.",
+            title="Invalid query parameter",
+            errors=[{"name": param, "reason": "Empty name in the list."}],
+        )
+    if len(names) > MAX_NAMES:
+        raise ApiError(
+            400,
+            f"'{param}' names at most {MAX_NAMES} fields.",
+            title="Invalid query parameter",
+            errors=[{"name": param, "reason": f"At most {MAX_NAMES} names."}],
+        )
+    unknown = [n for n in names if n.lstrip("-") not in allowed]
+    if unknown:
+        raise ApiError(
+            400,
+            f"Unknown name(s) in '{param}': {', '.join(unknown)}.",
+            title="Invalid query parameter",
+            errors=[
+                {
+                    "name": param,
+                    "reason": f"Unknown: {', '.join(unknown)}. Allowed: {', '.join(allowed)}.",
+                }
+            ],
+        )
+    return names
+
+
+def parse_query(collection: Collection, args: Any) -> ListQuery:
+    """Validate every parameter of a list request; all problems are reported together."""
+    reserved, rest = parse_split(ListArgs(), args)
+    clauses, errors = parse_filters(collection.filters, rest, collection.groups)
+    if errors:
+        raise ApiError(
+            400,
+            "Invalid query parameter(s): " + ", ".join(e["name"] for e in errors) + ".",
+            title="Invalid query parameter",
+            errors=errors,
+        )
+    sort_names = _names(reserved.get("sort"), "sort", list(collection.sorts))
+    order = []
+    for name in sort_names or list(collection.default_sort):
+        key = collection.sorts[name.lstrip("-")]
+        order.append(key.reverse() if name.startswith("-") else key)
+    if not any(k.name == "id" for k in order):
+        order.append(collection.sorts["id"])  # the unique tiebreaker
+    if reserved.get("q") is not None and not collection.searchable:
+        raise ApiError(
+            400,
+            "This list cannot be searched.",
+            title="Invalid query parameter",
+            errors=[{"name": "q", "reason": "Not supported on this list."}],
+        )
+    schema_fields = [f for f in collection.schema._declared_fields if f not in ALWAYS]
+    fields = _names(reserved.get("fields_"), "fields", schema_fields)
+    expand = _names(reserved.get("expand"), "expand", list(collection.expansions))
+    return ListQuery(
+        limit=reserved["limit"],
+        cursor=reserved.get("cursor"),
+        count=reserved["count"],
+        order=order,
+        where=clauses,
+        fields=tuple(fields) if fields else None,
+        expand=frozenset(expand),
+        q=reserved.get("q"),
+        format=reserved.get("format"),
+    )
+
+
+@cache
+def _schema(schema: type[Schema], fields: tuple[str, ...] | None) -> Schema:
+    if not fields:
+        return schema()
+    always = tuple(f for f in ALWAYS if f in schema._declared_fields)
+    return schema(only=(*always, *fields))
+
+
+def list_response(collection: Collection, stmt: Select[Any]) -> Response:
+    """The list as the request's parameters ask: a JSON page, or a streamed export."""
+    query = parse_query(collection, request.args)
+    media = negotiate(collection.media_types, query.format)
+    stmt = stmt.where(*query.where)
+    for name in query.expand:
+        stmt = stmt.options(*collection.expansions[name])
+    order = query.order
+    if query.q is not None:
+        dialect = db.session().get_bind().dialect.name
+        matches = search.matches(dialect, collection.type, query.q)
+        rank = matches.c.rank.cast(Double)
+        stmt = stmt.join(matches, matches.c.subject_id == collection.model.id).add_columns(
+            rank.label("rank")
+        )
+        if not request.args.get("sort"):
+            order = [SortKey("rank", rank, lambda row: row[1], "float", descending=True), *order]
+    schema = _schema(collection.schema, query.fields)
+    if media != JSON:
+        cap = query.limit if "limit" in request.args else None
+        rows = stream(stmt, order, cursor=query.cursor, cap=cap)
+        return _export(media, _dumped(rows, schema, query))
+    page = paginate(stmt, order, limit=query.limit, cursor=query.cursor, total=query.count)
+    with expanding(query.expand):
+        data = schema.dump(page.items, many=True)
+    if query.q is not None:
+        for item, row in zip(data, page.rows, strict=True):
+            item["rank"] = row[1]
+    response = json_response(page.envelope(data))
+    link = page.link_header()
+    if link:
+        response.headers["Link"] = link
+    return response
+
+
+def _dumped(rows: Iterator[Row[Any]], schema: Schema, query: ListQuery) -> Iterator[dict[str, Any]]:
+    with expanding(query.expand):
+        for row in rows:
+            item: dict[str, Any] = schema.dump(row[0])
+            if query.q is not None:
+                item["rank"] = row[1]
+            yield item
+
+
+def _export(media: str, items: Iterator[dict[str, Any]]) -> Response:
+    writers = {CSV: csv_lines, NDJSON: ndjson_lines, GEOJSON: geojson_chunks}
+    body = stream_with_context(writers[media](items))
+    mimetype = {CSV: "text/csv", NDJSON: NDJSON, GEOJSON: GEOJSON}[media]
+    response = Response(body, mimetype=mimetype)
+    if media == CSV:
+        response.headers["Content-Type"] = "text/csv; charset=utf-8; header=present"
+    return response
