@@ -80,7 +80,8 @@ class Filter:
 
 @dataclass(frozen=True)
 class Text(Filter):
-    """A free-text column: equality, case-insensitive `contains`/`startswith` (wildcards literal)."""
+    """A text column: equality, case-insensitive `contains` / `startswith`.
+    `%` and `_` in a value match themselves, never as wildcards."""
 
     column: Any = None
     nullable: bool = True
@@ -99,7 +100,7 @@ class Text(Filter):
         return self.column == value  # type: ignore[no-any-return]
 
     def is_null(self) -> ColumnElement[bool]:
-        return self.column.is_(None) if self.nullable else false()  # type: ignore[no-any-return]
+        return self.column.is_(None) if self.nullable else false()
 
 
 @dataclass(frozen=True)
@@ -185,13 +186,15 @@ class PartialDate(Filter):
 
     def compare(self, op: str, value: tuple[dt.date, dt.date]) -> ColumnElement[bool]:
         lo, hi = value
-        return {  # type: ignore[no-any-return]
-            "eq": lambda: and_(self.start <= hi, self.end >= lo),
-            "gte": lambda: self.end >= lo,
-            "gt": lambda: self.end > hi,
-            "lte": lambda: self.start <= hi,
-            "lt": lambda: self.start < lo,
-        }[op]()
+        if op == "eq":
+            return and_(self.start <= hi, self.end >= lo)
+        clause: ColumnElement[bool] = {
+            "gte": self.end >= lo,
+            "gt": self.end > hi,
+            "lte": self.start <= hi,
+            "lt": self.start < lo,
+        }[op]
+        return clause
 
     def is_null(self) -> ColumnElement[bool]:
         return self.start.is_(None)  # type: ignore[no-any-return]

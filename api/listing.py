@@ -35,7 +35,7 @@ class Collection:
 
     type: str
     model: Any
-    schema: type[Schema]
+    schema: Any  # a marshmallow Schema class (the summary representation)
     filters: Mapping[str, Filter]
     sorts: Mapping[str, SortKey]
     default_sort: tuple[str, ...] = ()
@@ -165,7 +165,7 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
             rank.label("rank")
         )
         if not request.args.get("sort"):
-            order = [SortKey("rank", rank, lambda row: row[1], "float", descending=True), *order]
+            order = [SortKey("rank", rank, lambda row: row.rank, "float", descending=True), *order]
     schema = _schema(collection.schema, query.fields)
     if media != JSON:
         cap = query.limit if "limit" in request.args else None
@@ -176,7 +176,7 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
         data = schema.dump(page.items, many=True)
     if query.q is not None:
         for item, row in zip(data, page.rows, strict=True):
-            item["rank"] = row[1]
+            item["rank"] = row.rank
     response = json_response(page.envelope(data))
     link = page.link_header()
     if link:
@@ -189,7 +189,7 @@ def _dumped(rows: Iterator[Row[Any]], schema: Schema, query: ListQuery) -> Itera
         for row in rows:
             item: dict[str, Any] = schema.dump(row[0])
             if query.q is not None:
-                item["rank"] = row[1]
+                item["rank"] = row.rank
             yield item
 
 

@@ -79,14 +79,14 @@ def _quotes_by_subject(session: Session) -> dict[tuple[str, int], list[str]]:
         )
     out: dict[tuple[str, int], list[str]] = defaultdict(list)
     for subject_type, subject_id, quote in rows:
+        key: tuple[str, int] = (subject_type, subject_id)
         if subject_type in PARENTS:
-            parent_type = PARENTS[subject_type][1]
-            subject_id = parent_of[subject_type].get(subject_id)
-            if subject_id is None:
+            parent_id = parent_of[subject_type].get(subject_id)
+            if parent_id is None:
                 continue
-            subject_type = parent_type
-        if quote not in out[(subject_type, subject_id)]:
-            out[(subject_type, subject_id)].append(quote)
+            key = (PARENTS[subject_type][1], parent_id)
+        if quote is not None and quote not in out[key]:
+            out[key].append(quote)
     return out
 
 

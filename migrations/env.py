@@ -20,7 +20,9 @@ if not config.get_main_option("sqlalchemy.url"):
 target_metadata = models.Base.metadata
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Skip the dialect-specific search index objects the migrations create by hand."""
     return name not in models.DIALECT_OBJECTS
 

@@ -47,7 +47,12 @@ def test_an_unmentioned_country_has_no_facts(api: ContractClient) -> None:
 def test_links_lead_to_the_related_collections(api: ContractClient) -> None:
     japan = api.get("/api/v1/countries/JP").get_json()
     assert set(japan["links"]) == {
-        "memberships", "people", "meetings", "commitments", "disputes", "incidents",
+        "memberships",
+        "people",
+        "meetings",
+        "commitments",
+        "disputes",
+        "incidents",
     }
     assert japan["links"]["commitments"].endswith("/api/v1/countries/JP/commitments")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from api import create_app
 from tests.conftest import ContractClient
 

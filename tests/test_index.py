@@ -8,8 +8,14 @@ from tests.conftest import ContractClient
 def test_the_index_links_every_collection(api: ContractClient) -> None:
     body = api.get("/api/v1").get_json()
     assert set(body["collections"]) == {
-        "countries", "organizations", "people", "meetings",
-        "commitments", "disputes", "incidents", "sources",
+        "countries",
+        "organizations",
+        "people",
+        "meetings",
+        "commitments",
+        "disputes",
+        "incidents",
+        "sources",
     }
     for url in body["collections"].values():
         assert api.get(url.split("localhost", 1)[1]).status_code == 200

@@ -45,7 +45,9 @@ def test_commitments_an_organization_gave_or_received(api: ContractClient) -> No
 
 
 def test_incidents_a_coast_guard_was_involved_in(api: ContractClient) -> None:
-    incidents = {i["id"] for i in all_items(api, "/api/v1/organizations/china-coast-guard/incidents")}
+    incidents = {
+        i["id"] for i in all_items(api, "/api/v1/organizations/china-coast-guard/incidents")
+    }
     assert "east-china-sea-coastguard-eviction-attempts" in incidents
 
 

@@ -47,8 +47,12 @@ def test_every_seed_file_is_present_and_valid() -> None:
     assert all((SEEDS / name).exists() for name, _, _ in FILES)
 
 
-@pytest.mark.parametrize("name, record", seed_records(), ids=lambda x: x if isinstance(x, str) else x.get("id"))
-def test_every_record_and_nested_record_has_a_verbatim_quote(name: str, record: dict[str, Any]) -> None:
+@pytest.mark.parametrize(
+    "name, record", seed_records(), ids=lambda x: x if isinstance(x, str) else x.get("id")
+)
+def test_every_record_and_nested_record_has_a_verbatim_quote(
+    name: str, record: dict[str, Any]
+) -> None:
     if name in {"sources.yaml"}:
         return  # sources are what evidence points at
     for row in nested_records(record):

@@ -62,7 +62,7 @@ def ref(obj: Any) -> dict[str, Any] | None:
 
 def actor_of(row: Any) -> Any:
     """The country, organization or person a polymorphic row points at."""
-    for attr in ("country", "organization", "person", "member_country", "member_organization"):
+    for attr in ("country", "organization", "person"):
         value = getattr(row, attr, None)
         if value is not None:
             return value

@@ -16,7 +16,6 @@ from ..common import (
     Resource,
     SeedSchema,
     actor_ids_in,
-    actor_of,
     as_stated_in,
     check_partial_dates,
     date_in,
@@ -64,7 +63,9 @@ class OrganizationOut(Resource):
 class MemberOut(Schema):
     """A membership seen from the organization's side."""
 
-    member = fields.Function(lambda row: ref_or_expanded(actor_of(row), "member"))
+    member = fields.Function(
+        lambda row: ref_or_expanded(row.member_country or row.member_organization, "member")
+    )
     role = fields.String()
     since = PartialDate()
     since_precision = fields.String()

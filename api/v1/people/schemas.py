@@ -60,7 +60,7 @@ class PersonOut(Resource):
 
 
 class PersonDetailOut(EvidenceMixin, PersonOut):
-    roles = fields.Function(lambda p: RoleOut(many=True).dump(in_force(p.roles)))
+    roles = fields.Function(lambda p: RoleOut(many=True).dump(in_force(p.roles)))  # type: ignore[assignment]
 
 
 class RoleIn(SeedSchema):
