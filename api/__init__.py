@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import caching, config, cors, db, docs, errors, observability
+from . import caching, config, cors, db, docs, errors, observability, ratelimit, security
 from .cli import register_commands
 from .v1 import bp as v1
 
@@ -23,6 +23,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     observability.init_app(app)
+    security.init_app(app)
+    ratelimit.init_app(app)
     caching.init_app(app)
     cors.init_app(app)
     app.register_blueprint(v1)

@@ -30,4 +30,14 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
         "DEBUG": env.get("FLASK_DEBUG") == "1",
         "JSON_SORT_KEYS": False,
+        # Longest request line (method + URL) and header block answered before a 414/431.
+        "MAX_URL_LENGTH": _int(env, "MAX_URL_LENGTH", 4096),
+        "MAX_HEADER_BYTES": _int(env, "MAX_HEADER_BYTES", 16 * 1024),
+        # Per-client limits (Flask-Limiter syntax, ';'-separated); storage memory:// or redis://
+        "RATELIMIT_DEFAULT": env.get("RATELIMIT_DEFAULT", "600 per minute;20000 per day"),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
+        # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
     }

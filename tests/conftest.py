@@ -53,7 +53,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 def app(database_url: str) -> Iterator[Flask]:
     """The app over a database migrated to head and loaded with seeds/."""
     upgrade(database_url)
-    application = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "test", "TESTING": True})
+    # Rate limits are tested on their own apps (tests/test_ratelimit.py), not on this one.
+    application = create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test",
+            "TESTING": True,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
     with Session(db.engine(application)) as session, session.begin():
         load_seeds(session, SEEDS)
     yield application

@@ -1,0 +1,75 @@
+"""Response hardening and request limits: security headers, no server banner, size caps."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from flask import Flask, Response, current_app, request
+
+from .errors import ApiError
+
+# /metrics is for operators: answered only to loopback and private-network scrapers.
+METRICS_NETWORKS = [
+    ipaddress.ip_network(n)
+    for n in ("127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+]
+
+
+def _private_client() -> bool:
+    try:
+        address = ipaddress.ip_address(request.remote_addr or "")
+    except ValueError:
+        return False
+    return any(address in network for network in METRICS_NETWORKS)
+
+
+# Swagger UI needs its own scripts, styles and inline bootstrap; nothing from elsewhere.
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; connect-src 'self'; font-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _limits() -> None:
+        if request.path == "/metrics" and not _private_client():
+            raise ApiError(404, "No resource exists at this URL.", title="Not Found")
+        config = current_app.config
+        line = len(request.full_path.encode()) + len(request.method) + 1
+        if line > config["MAX_URL_LENGTH"]:
+            raise ApiError(
+                414,
+                f"The URL is longer than {config['MAX_URL_LENGTH']} bytes.",
+                title="URI too long",
+            )
+        header_bytes = sum(len(k) + len(v) + 4 for k, v in request.headers.items())
+        if header_bytes > config["MAX_HEADER_BYTES"]:
+            raise ApiError(
+                431,
+                f"The request headers exceed {config['MAX_HEADER_BYTES']} bytes.",
+                title="Request header fields too large",
+            )
+        length = request.content_length
+        if length is not None and length > config["MAX_CONTENT_LENGTH"]:
+            raise ApiError(
+                413,
+                f"The request body exceeds {config['MAX_CONTENT_LENGTH']} bytes.",
+                title="Content too large",
+            )
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        headers = response.headers
+        headers["X-Content-Type-Options"] = "nosniff"
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["X-Frame-Options"] = "DENY"
+        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+        docs = request.path.startswith("/apidocs")
+        headers["Content-Security-Policy"] = DOCS_CSP if docs else API_CSP
+        headers.pop("Server", None)
+        if response.status_code not in (429, 503):
+            headers.pop("Retry-After", None)  # the rate limiter adds it to every response
+        return response

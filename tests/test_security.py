@@ -1,0 +1,83 @@
+"""Hardening: security headers on every response, no banner, request limits as problems."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from tests.conftest import ContractClient
+
+PATHS = ["/api/v1", "/api/v1/countries/JP", "/api/v1/nothing", "/apidocs/", "/api/v1/commitments"]
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_security_headers_on_every_response(api: ContractClient, path: str) -> None:
+    response = api.get(path, validate=False)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "default-src" in response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+    assert "Server" not in response.headers
+
+
+def test_swagger_ui_csp_allows_only_the_app_itself(api: ContractClient) -> None:
+    csp = api.get("/apidocs/", validate=False).headers["Content-Security-Policy"]
+    assert "http" not in csp and "default-src 'self'" in csp
+
+
+def test_an_over_long_url_is_a_414_problem(api: ContractClient) -> None:
+    response = api.get("/api/v1/countries?name=" + "a" * 5000, validate=False)
+    assert response.status_code == 414 and response.mimetype == "application/problem+json"
+
+
+def test_over_large_headers_are_a_431_problem(api: ContractClient) -> None:
+    response = api.get("/api/v1/countries", validate=False, headers={"X-Big": "b" * 20000})
+    assert response.status_code == 431 and response.mimetype == "application/problem+json"
+
+
+def test_an_over_large_body_is_a_413_problem(api: ContractClient) -> None:
+    response = api.request("GET", "/api/v1/countries", validate=False, data=b"x" * 70000)
+    assert response.status_code == 413 and response.mimetype == "application/problem+json"
+
+
+def test_debug_is_off_unless_configured(app: object) -> None:
+    assert app.debug is False  # type: ignore[attr-defined]
+
+
+def test_metrics_count_requests_by_endpoint_and_status(api: ContractClient) -> None:
+    api.get("/api/v1/countries/JP")
+    text = api.get("/metrics", validate=False).get_data(as_text=True)
+    assert "flask_http_request_duration_seconds_bucket" in text
+    assert 'url_rule="/api/v1/countries/<id>"' in text and 'status="200"' in text
+
+
+def test_metrics_are_not_served_to_public_clients(api: ContractClient) -> None:
+    response = api.get("/metrics", validate=False, environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 404
+
+
+def test_one_json_access_log_line_per_request(
+    api: ContractClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    logger = logging.getLogger("regsec")
+    logger.propagate = True  # let caplog see the records
+    try:
+        with caplog.at_level(logging.INFO, logger="regsec.access"):
+            response = api.get("/api/v1/countries/JP", headers={"X-Request-Id": "trace-42"})
+    finally:
+        logger.propagate = False
+    records = [
+        r
+        for r in caplog.records
+        if r.name == "regsec.access" and getattr(r, "request_id", None) == "trace-42"
+    ]
+    assert len({id(r) for r in records}) == 1  # one record (pytest may list it per handler)
+    from api.observability import JsonFormatter
+
+    line = json.loads(JsonFormatter().format(records[0]))
+    assert line["method"] == "GET" and line["path"] == "/api/v1/countries/JP"
+    assert line["status"] == 200 and line["request_id"] == "trace-42"
+    assert line["client"] == "127.0.0.1" and line["duration_ms"] >= 0
+    assert response.headers["X-Request-Id"] == "trace-42"
