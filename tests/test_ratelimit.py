@@ -65,6 +65,8 @@ def test_redis_storage_shares_the_count_between_apps(database_url: str, app: obj
         limited_app(database_url, storage, prefix),
         limited_app(database_url, storage, prefix),
     )
-    statuses = [one.test_client().get("/api/v1/countries/JP").status_code for _ in range(2)]  # type: ignore[attr-defined]
-    statuses += [two.test_client().get("/api/v1/countries/JP").status_code for _ in range(2)]  # type: ignore[attr-defined]
+    statuses = [
+        worker.test_client().get("/api/v1/countries/JP").status_code  # type: ignore[attr-defined]
+        for worker in (one, one, two, two)
+    ]
     assert statuses == [200, 200, 200, 429]
