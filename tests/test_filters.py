@@ -202,8 +202,15 @@ def test_every_declared_filter_and_operator_is_accepted(
     api: ContractClient, collection: str
 ) -> None:
     spec: Collection = COLLECTIONS[collection]
-    samples = {"Text": "a", "Choice": None, "Number": "1", "Flag": "true",
-               "PartialDate": "2024", "Related": None, "AsOf": "2024-07-26"}
+    samples = {
+        "Text": "a",
+        "Choice": None,
+        "Number": "1",
+        "Flag": "true",
+        "PartialDate": "2024",
+        "Related": None,
+        "AsOf": "2024-07-26",
+    }
     for name, flt in spec.filters.items():
         kind = type(flt).__name__
         value = samples[kind]
@@ -211,7 +218,8 @@ def test_every_declared_filter_and_operator_is_accepted(
             value = flt.choices[0]  # type: ignore[attr-defined]
         if kind == "Related":
             value = {"country": "JP", "actor": "JP", "currency": "JPY"}.get(
-                flt.ids, "asean"  # type: ignore[attr-defined]
+                flt.ids,
+                "asean",  # type: ignore[attr-defined]
             )
         for op in sorted(flt.ops):
             param = name if op == "eq" else f"{name}__{op}"

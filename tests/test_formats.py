@@ -13,9 +13,15 @@ from tests.conftest import ContractClient
 
 def test_csv_round_trips_the_json_list(api: ContractClient) -> None:
     fields = "name,iso3,numeric,wikidata"
-    rows = list(csv.DictReader(io.StringIO(
-        api.get(f"/api/v1/countries?format=csv&fields={fields}&limit=500").get_data(as_text=True)
-    )))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                api.get(f"/api/v1/countries?format=csv&fields={fields}&limit=500").get_data(
+                    as_text=True
+                )
+            )
+        )
+    )
     listed = api.get(f"/api/v1/countries?fields={fields}&limit=500").get_json()["data"]
     assert len(rows) == len(listed)
     for row, item in zip(rows, listed, strict=True):

@@ -37,8 +37,10 @@ def test_results_are_ranked_best_first(api: ContractClient) -> None:
 
 
 def test_cross_resource_search(api: ContractClient) -> None:
-    found = {(r["resource"]["type"], r["resource"]["id"]) for r in
-             api.get("/api/v1/search?q=Kamikawa&limit=500").get_json()["data"]}
+    found = {
+        (r["resource"]["type"], r["resource"]["id"])
+        for r in api.get("/api/v1/search?q=Kamikawa&limit=500").get_json()["data"]
+    }
     assert ("person", "yoko-kamikawa") in found
     assert ("meeting", "asean-japan-foreign-ministers-meeting-2024") in found
 
@@ -57,8 +59,9 @@ def test_query_syntax_is_never_interpreted(api: ContractClient, q: str) -> None:
 
 
 def test_search_pages_with_a_cursor(api: ContractClient) -> None:
-    whole = [r["resource"]["id"] for r in
-             api.get("/api/v1/search?q=Japan&limit=500").get_json()["data"]]
+    whole = [
+        r["resource"]["id"] for r in api.get("/api/v1/search?q=Japan&limit=500").get_json()["data"]
+    ]
     walked: list[str] = []
     url: str | None = "/api/v1/search?q=Japan&limit=3"
     while url:
