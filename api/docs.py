@@ -1,9 +1,16 @@
-"""The public contract: openapi.yaml served as JSON/YAML and rendered by flasgger's Swagger UI."""
+"""The public contract: openapi.yaml served as JSON/YAML and rendered by flasgger's Swagger UI.
+
+The Swagger UI page comes from our own templates (docs_templates/flasgger/), not flasgger's:
+theirs pull web fonts from Google and link to GitHub. Ours load only the Swagger UI bundle and
+stylesheet flasgger serves under /apidocs/static, and point Swagger UI at /api/v1/openapi.json,
+the document whose `servers` names the host the page came from, so "Try it out" calls this app.
+"""
 
 from __future__ import annotations
 
 import copy
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -14,6 +21,19 @@ from .config import PROJECT_ROOT
 from .params import NoArgs, parse
 
 OPENAPI_PATH = PROJECT_ROOT / "openapi.yaml"
+# flasgger's blueprint takes its templates from this folder instead of its own, so none of its
+# stock pages (web fonts, GitHub footer) can come back by accident: every page it renders
+# (flasgger/index.html, flasgger/oauth2-redirect.html) must exist here.
+TEMPLATE_FOLDER = Path(__file__).resolve().parent / "docs_templates"
+# SwaggerUIBundle options, rendered into the page as JSON; the template adds `url`, our spec.
+SWAGGER_UI_OPTIONS: dict[str, Any] = {
+    "validatorUrl": None,  # no badge fetched from validator.swagger.io
+    "deepLinking": True,
+    "displayOperationId": True,
+    "displayRequestDuration": True,
+    "docExpansion": "list",
+    "layout": "BaseLayout",  # no top bar: no "Explore" box for loading other documents
+}
 
 
 @cache
@@ -40,6 +60,9 @@ def init_app(app: Flask) -> None:
             "specs_route": "/apidocs/",
             "static_url_path": "/apidocs/static",
             "headers": [],
+            "template_folder": str(TEMPLATE_FOLDER),
+            "ui_params": SWAGGER_UI_OPTIONS,
+            # flasgger needs one spec of its own; the page does not use it (see the template).
             "specs": [
                 {
                     "endpoint": "openapi",
