@@ -40,4 +40,22 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # Database fault tolerance (api/db.py): a stopped or slow database answers 503 fast.
+        # DB_CONNECT_TIMEOUT: seconds to wait for a new PostgreSQL connection (psycopg
+        #   connect_timeout; psycopg treats values below 2 as 2).
+        # DB_STATEMENT_TIMEOUT_MS: PostgreSQL cancels any statement running longer (0 = never);
+        #   the request then answers 503 "the query took too long".
+        # DB_POOL_TIMEOUT: seconds a request waits for a free pooled connection before a 503.
+        # DB_POOL_RECYCLE: seconds after which a pooled connection is replaced (-1 = never).
+        # DB_POOL_SIZE / DB_MAX_OVERFLOW: connections kept per process / extra ones allowed.
+        # SQLITE_BUSY_TIMEOUT_MS: how long SQLite waits on a locked database file.
+        # DB_RETRY_AFTER: the Retry-After seconds of a 503 for an unavailable database.
+        "DB_CONNECT_TIMEOUT": _int(env, "DB_CONNECT_TIMEOUT", 3),
+        "DB_STATEMENT_TIMEOUT_MS": _int(env, "DB_STATEMENT_TIMEOUT_MS", 5000),
+        "DB_POOL_TIMEOUT": _int(env, "DB_POOL_TIMEOUT", 2),
+        "DB_POOL_RECYCLE": _int(env, "DB_POOL_RECYCLE", 1800),
+        "DB_POOL_SIZE": _int(env, "DB_POOL_SIZE", 5),
+        "DB_MAX_OVERFLOW": _int(env, "DB_MAX_OVERFLOW", 10),
+        "SQLITE_BUSY_TIMEOUT_MS": _int(env, "SQLITE_BUSY_TIMEOUT_MS", 5000),
+        "DB_RETRY_AFTER": _int(env, "DB_RETRY_AFTER", 5),
     }

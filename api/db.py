@@ -1,25 +1,105 @@
-"""The one owner of the engine and the request-scoped session."""
+"""The one owner of the engine and the request-scoped session.
+
+Every wait on the database is bounded, so a stopped or slow database costs a request a few
+seconds at most and answers 503 (api/errors.py) instead of hanging:
+
+- a new connection gives up after `DB_CONNECT_TIMEOUT` seconds;
+- PostgreSQL cancels a statement after `DB_STATEMENT_TIMEOUT_MS` (503 "took too long");
+- a request waits at most `DB_POOL_TIMEOUT` seconds for a pooled connection;
+- every checkout pings the connection first (`pool_pre_ping`), and a disconnect discards
+  the whole pool, so when the database comes back the next request simply reconnects:
+  no restart needed. Connections are also replaced after `DB_POOL_RECYCLE` seconds;
+- TCP keepalives and `tcp_user_timeout` notice a server that vanished from the network.
+
+Not covered: a server frozen with its sockets open (e.g. SIGSTOP; its kernel still ACKs)
+stalls a request on an already-open connection; only a proxy timeout bounds that.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, g
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, ExceptionContext, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+log = logging.getLogger("regsec.db")
+
 EXTENSION = "regsec.db"
+STATE_EXTENSION = "regsec.db.state"
+
+# The same defaults as api/config.py, so make_engine(url) alone is bounded too.
+DEFAULTS: dict[str, int] = {
+    "DB_CONNECT_TIMEOUT": 3,
+    "DB_STATEMENT_TIMEOUT_MS": 5000,
+    "DB_POOL_TIMEOUT": 2,
+    "DB_POOL_RECYCLE": 1800,
+    "DB_POOL_SIZE": 5,
+    "DB_MAX_OVERFLOW": 10,
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
+}
+
+# libpq TCP settings: a peer that stops answering is noticed in ~25 s on an idle socket
+# (keepalives) and in 10 s when a request is waiting for the server to acknowledge data.
+_TCP_PARAMS: dict[str, int] = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
 
 
-def make_engine(url: str) -> Engine:
-    """Create an engine with the per-dialect settings the app relies on."""
-    kwargs: dict[str, Any] = {"pool_pre_ping": True}
-    if url.startswith("sqlite"):
-        kwargs = {"connect_args": {"check_same_thread": False}}
+def make_engine(url: str, settings: Mapping[str, Any] | None = None) -> Engine:
+    """Create an engine with the per-dialect settings the app relies on.
+
+    `settings` is the app config (or any mapping) with the DB_* keys of api/config.py;
+    missing keys take DEFAULTS. A parameter already in the URL's query string wins.
+    """
+    opts = {key: int((settings or {}).get(key, default)) for key, default in DEFAULTS.items()}
+    parsed = make_url(url)
+    kwargs: dict[str, Any]
+    if parsed.get_backend_name() == "sqlite":
+        # Unchanged behaviour, with the lock wait spelled out (sqlite3's default is 5 s).
+        busy = opts["SQLITE_BUSY_TIMEOUT_MS"] / 1000
+        kwargs = {"connect_args": {"check_same_thread": False, "timeout": busy}}
+    else:
+        kwargs = {
+            "pool_pre_ping": True,
+            "pool_timeout": opts["DB_POOL_TIMEOUT"],
+            "pool_recycle": opts["DB_POOL_RECYCLE"],
+            "pool_size": opts["DB_POOL_SIZE"],
+            "max_overflow": opts["DB_MAX_OVERFLOW"],
+        }
+        if parsed.get_backend_name() == "postgresql":
+            kwargs["connect_args"] = _postgres_connect_args(parsed, opts)
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def _postgres_connect_args(url: URL, opts: Mapping[str, int]) -> dict[str, Any]:
+    """libpq parameters: bounded connect, server-side statement timeout, TCP liveness."""
+    query = url.query
+    args: dict[str, Any] = {}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = opts["DB_CONNECT_TIMEOUT"]
+    for key, value in _TCP_PARAMS.items():
+        if key not in query:
+            args[key] = value
+    statement_timeout = opts["DB_STATEMENT_TIMEOUT_MS"]
+    if statement_timeout > 0:
+        # connect_args replace the URL's own `options`, so keep those and add ours.
+        given = query.get("options", "")
+        given = " ".join(given) if isinstance(given, tuple) else given
+        args["options"] = f"{given} -c statement_timeout={statement_timeout}".strip()
+    return args
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -29,9 +109,32 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class DatabaseState:
+    """What the process last saw of the database, learnt from real traffic (no query).
+
+    "ok" after a successful checkout, "unavailable" after a failed connect or a dropped
+    connection, "unknown" before the first attempt. Liveness reports it; readiness checks.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.value = "unknown"
+        event.listen(engine, "checkout", self._on_checkout)
+        event.listen(engine, "handle_error", self._on_error)
+
+    def _on_checkout(self, *_: Any) -> None:
+        self.value = "ok"
+
+    def _on_error(self, context: ExceptionContext) -> None:
+        if context.is_pre_ping:
+            return  # the pool replaces the stale connection; only that outcome counts
+        if context.is_disconnect or context.connection is None:
+            self.value = "unavailable"
+
+
 def init_app(app: Flask) -> None:
-    engine = make_engine(app.config["DATABASE_URL"])
+    engine = make_engine(app.config["DATABASE_URL"], app.config)
     app.extensions[EXTENSION] = sessionmaker(engine, expire_on_commit=False)
+    app.extensions[STATE_EXTENSION] = DatabaseState(engine)
     app.teardown_appcontext(_close_session)
 
 
@@ -40,6 +143,12 @@ def engine(app: Flask) -> Engine:
     bind = factory.kw["bind"]
     assert isinstance(bind, Engine)
     return bind
+
+
+def state(app: Flask) -> str:
+    """The last seen database state: "ok", "unavailable" or "unknown" (see DatabaseState)."""
+    tracker: DatabaseState = app.extensions[STATE_EXTENSION]
+    return tracker.value
 
 
 def session() -> Session:
@@ -54,5 +163,13 @@ def session() -> Session:
 
 def _close_session(_exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
-    if s is not None:
+    if s is None:
+        return
+    try:
         s.close()
+    except SQLAlchemyError as exc:
+        # The connection died after the response was built (its ROLLBACK failed): discard
+        # it rather than let teardown turn an answered request into a 500.
+        log.warning("discarding a broken database connection: %s", type(exc).__name__)
+        with contextlib.suppress(SQLAlchemyError):
+            s.invalidate()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, current_app, g, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
@@ -106,22 +106,37 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     @app.errorhandler(PoolTimeout)
     def _database_unavailable(exc: Exception) -> Response:
-        log.error("database unavailable: %s", type(exc).__name__)
-        return problem(
-            503,
-            "The database is unavailable; retry shortly.",
-            headers={"Retry-After": "5"},
-        )
+        return database_problem(exc)
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> Response:
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            return database_problem(exc)  # a dropped connection, whatever the DBAPI class
         log.exception("unhandled error (request id %s)", g.get("request_id"))
         return problem(
             500,
             "An unexpected error occurred. It has been logged; quote the request id when "
             "reporting it.",
         )
+
+
+# SQLSTATE 57014 query_canceled: PostgreSQL's statement_timeout (DB_STATEMENT_TIMEOUT_MS) hit.
+QUERY_CANCELED = "57014"
+
+
+def database_problem(exc: Exception) -> Response:
+    """503 for a database that is down, unreachable, saturated or too slow; never a 500."""
+    retry_after = {"Retry-After": str(current_app.config.get("DB_RETRY_AFTER", 5))}
+    if getattr(getattr(exc, "orig", None), "sqlstate", None) == QUERY_CANCELED:
+        log.warning("database query cancelled by statement_timeout")
+        return problem(
+            503,
+            "The query took too long and was cancelled; retry shortly or narrow the request.",
+            headers=retry_after,
+        )
+    log.error("database unavailable: %s", type(exc).__name__)
+    return problem(503, "The database is unavailable; retry shortly.", headers=retry_after)
 
 
 # Fixed wording for the statuses whose werkzeug descriptions mention server internals.

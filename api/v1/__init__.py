@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from sqlalchemy import text
 
-from .. import db
-from ..errors import ApiError
 from ..params import NoArgs, parse
 from ..responses import json_response
 from .commitments.routes import bp as commitments
 from .common import api_root
 from .countries.routes import bp as countries
 from .disputes.routes import bp as disputes
+from .health import bp as health
 from .incidents.routes import bp as incidents
 from .meetings.routes import bp as meetings
 from .organizations.routes import bp as organizations
@@ -24,7 +22,7 @@ from .timeline.routes import bp as timeline
 RESOURCES = (countries, organizations, people, meetings, commitments, disputes, incidents, sources)
 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
-for resource in (*RESOURCES, timeline, search):
+for resource in (*RESOURCES, timeline, search, health):
     bp.register_blueprint(resource)
 
 
@@ -48,14 +46,3 @@ def index() -> Response:
             },
         }
     )
-
-
-@bp.get("/health")
-def health() -> Response:
-    """Report that the process is up and the database answers."""
-    parse(NoArgs(), request.args)
-    try:
-        db.session().execute(text("SELECT 1"))
-    except Exception:
-        raise ApiError(503, "The database is unreachable.", headers={"Retry-After": "5"}) from None
-    return json_response({"status": "ok", "database": "ok"})
