@@ -86,6 +86,8 @@ def problem(
     response = Response(json.dumps(body), status=status, mimetype=PROBLEM_MEDIA_TYPE)
     for key, value in (headers or {}).items():
         response.headers[key] = value
+    if "Retry-After" in (headers or {}):
+        g.retry_after = response.headers["Retry-After"]  # kept over the rate limiter's value
     return response
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, g, request
 
 from .errors import ApiError
 
@@ -52,6 +52,16 @@ def init_app(app: Flask) -> None:
                 f"The request headers exceed {config['MAX_HEADER_BYTES']} bytes.",
                 title="Request header fields too large",
             )
+        if "\x00" in request.path:  # no id contains NUL; PostgreSQL text cannot hold it
+            raise ApiError(404, "No resource exists at this URL.", title="Not Found")
+        for name, value in request.args.items(multi=True):
+            if "\x00" in value or "\x00" in name:
+                raise ApiError(
+                    400,
+                    f"Query parameter '{name}' contains a NUL character.",
+                    title="Invalid query parameter",
+                    errors=[{"name": name, "reason": "NUL characters are not allowed."}],
+                )
         length = request.content_length
         if length is not None and length > config["MAX_CONTENT_LENGTH"]:
             raise ApiError(
@@ -70,6 +80,10 @@ def init_app(app: Flask) -> None:
         docs = request.path.startswith("/apidocs")
         headers["Content-Security-Policy"] = DOCS_CSP if docs else API_CSP
         headers.pop("Server", None)
-        if response.status_code not in (429, 503):
-            headers.pop("Retry-After", None)  # the rate limiter adds it to every response
+        # The rate limiter sets Retry-After on every response: keep it only where it means
+        # something, and on a 503 keep the value the error handler chose.
+        if response.status_code == 503 and g.get("retry_after"):
+            headers["Retry-After"] = g.retry_after
+        elif response.status_code not in (429, 503):
+            headers.pop("Retry-After", None)
         return response

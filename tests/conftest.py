@@ -68,6 +68,21 @@ def app(database_url: str) -> Iterator[Flask]:
     db.engine(application).dispose()
 
 
+@pytest.fixture()
+def make_app(database_url: str) -> Iterator[Any]:
+    """Build extra apps over the test database (own settings); their pools close afterwards."""
+    made: list[Flask] = []
+
+    def make(overrides: dict[str, Any]) -> Flask:
+        application = create_app({"DATABASE_URL": database_url, **overrides})
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        db.engine(application).dispose()
+
+
 @pytest.fixture(scope="session")
 def openapi() -> OpenAPI:
     return OpenAPI.from_file_path(str(PROJECT_ROOT / "openapi.yaml"))

@@ -69,6 +69,8 @@ def concrete_paths() -> list[str]:
             if collection in {"commitments", "incidents", "sources"}:
                 continue  # detail bodies are checked in the per-resource files
             path = path.replace("{id}", example_id(collection))
+        if path == "/api/v1/search":
+            path += "?q=Japan"  # q is required
         paths.append(path)
     return paths
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from api import create_app
 from tests.conftest import ContractClient
 
 COLLECTIONS = [
@@ -73,8 +74,8 @@ def test_detail_endpoints_reject_unknown_parameters(api: ContractClient) -> None
     assert body["errors"] == [{"name": "expand", "reason": "Unknown query parameter."}]
 
 
-def test_an_unexpected_error_is_a_500_that_reveals_nothing(database_url: str) -> None:
-    app = create_app({"DATABASE_URL": database_url})
+def test_an_unexpected_error_is_a_500_that_reveals_nothing(make_app: Any) -> None:
+    app = make_app({})
 
     @app.get("/api/v1/_boom")
     def _boom() -> None:

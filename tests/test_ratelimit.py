@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 import redis
 
-from api import create_app
 
-
-def limited_app(database_url: str, storage: str = "memory://", prefix: str = "") -> object:
-    return create_app(
+def limited_app(make_app: Any, storage: str = "memory://", prefix: str = "") -> object:
+    return make_app(
         {
-            "DATABASE_URL": database_url,
             "RATELIMIT_DEFAULT": "3 per minute",
             "RATELIMIT_STORAGE_URI": storage,
             "RATELIMIT_KEY_PREFIX": prefix,
@@ -26,16 +24,16 @@ def exhaust(app: object, path: str = "/api/v1/countries/JP") -> list[object]:
     return [client.get(path) for _ in range(4)]
 
 
-def test_each_response_says_what_is_left(database_url: str, app: object) -> None:
-    first = exhaust(limited_app(database_url))[0]
+def test_each_response_says_what_is_left(make_app: Any) -> None:
+    first = exhaust(limited_app(make_app))[0]
     assert first.headers["RateLimit-Limit"] == "3"  # type: ignore[attr-defined]
     assert first.headers["RateLimit-Remaining"] == "2"  # type: ignore[attr-defined]
     assert "RateLimit-Reset" in first.headers  # type: ignore[attr-defined]
     assert "Retry-After" not in first.headers  # type: ignore[attr-defined]
 
 
-def test_over_the_limit_is_a_429_problem_with_retry_after(database_url: str, app: object) -> None:
-    last = exhaust(limited_app(database_url))[-1]
+def test_over_the_limit_is_a_429_problem_with_retry_after(make_app: Any) -> None:
+    last = exhaust(limited_app(make_app))[-1]
     assert last.status_code == 429  # type: ignore[attr-defined]
     assert last.mimetype == "application/problem+json"  # type: ignore[attr-defined]
     body = last.get_json()  # type: ignore[attr-defined]
@@ -44,8 +42,8 @@ def test_over_the_limit_is_a_429_problem_with_retry_after(database_url: str, app
     assert last.headers["RateLimit-Remaining"] == "0"  # type: ignore[attr-defined]
 
 
-def test_health_is_not_rate_limited(database_url: str, app: object) -> None:
-    responses = exhaust(limited_app(database_url), "/api/v1/health")
+def test_health_is_not_rate_limited(make_app: Any) -> None:
+    responses = exhaust(limited_app(make_app), "/api/v1/health")
     assert {r.status_code for r in responses} == {200}  # type: ignore[attr-defined]
 
 
@@ -58,12 +56,12 @@ def _redis_up() -> bool:
 
 @pytest.mark.redis
 @pytest.mark.skipif(not _redis_up(), reason="no Redis at 127.0.0.1:6379")
-def test_redis_storage_shares_the_count_between_apps(database_url: str, app: object) -> None:
+def test_redis_storage_shares_the_count_between_apps(make_app: Any) -> None:
     # Two app instances (two workers) with one Redis count: 2 + 2 requests exceed 3.
     storage, prefix = "redis://127.0.0.1:6379/0", f"regsec-test-{uuid.uuid4().hex}"
     one, two = (
-        limited_app(database_url, storage, prefix),
-        limited_app(database_url, storage, prefix),
+        limited_app(make_app, storage, prefix),
+        limited_app(make_app, storage, prefix),
     )
     statuses = [
         worker.test_client().get("/api/v1/countries/JP").status_code  # type: ignore[attr-defined]
