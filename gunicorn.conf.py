@@ -20,8 +20,8 @@ keepalive = 5
 accesslog = None
 # The app answers over-long URLs and headers with problem+json (api/security.py), so
 # gunicorn's own limits (which answer with an HTML page) are set above the app's.
-limit_request_line = 8190
-limit_request_field_size = 32768
+limit_request_line = 0  # unlimited here: the app answers 414 itself
+limit_request_field_size = 0  # likewise 431
 proc_name = "regsec"
 
 # No server software name or version in responses.

@@ -88,7 +88,8 @@ def init_app(app: Flask) -> None:
         version = versions.get()
         etag = _etag(version)
         g.etag, g.last_modified = etag, version.changed_at
-        if etag in request.if_none_match:
+        # Only an exact validator: `*` would also match a request that is about to fail.
+        if not request.if_none_match.star_tag and etag in request.if_none_match:
             response = Response(status=304)
             _cache_headers(response)
             return response

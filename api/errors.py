@@ -9,6 +9,7 @@ from flask import Flask, Response, current_app, g, json, request
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
+from werkzeug.urls import iri_to_uri
 
 log = logging.getLogger("regsec.errors")
 
@@ -76,7 +77,7 @@ def problem(
         "title": title or HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
-        "instance": request.path if request else None,
+        "instance": iri_to_uri(request.path) if request else None,
     }
     if errors:
         body["errors"] = errors

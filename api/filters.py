@@ -287,6 +287,9 @@ def parse_filters(
         if flt is None:
             errors.append({"name": param, "reason": "Unknown query parameter."})
             continue
+        if raw == "":
+            errors.append({"name": param, "reason": "Give a value."})
+            continue
         if op not in flt.ops:
             allowed = ", ".join(sorted(flt.ops - {"eq"})) or "none"
             reason = (

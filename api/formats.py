@@ -67,21 +67,18 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
-def csv_lines(items: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """RFC 4180 CSV, header first; text always quoted so codes like NA stay text."""
+def csv_lines(items: Iterator[dict[str, Any]], columns: list[str]) -> Iterator[str]:
+    """RFC 4180 CSV, header first (also when no row matches); text always quoted so codes
+    like NA stay text."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\r\n")
-    columns: list[str] | None = None
+    writer.writerow(columns)
     for item in items:
-        if columns is None:
-            columns = [k for k in item if k != "links"]
-            writer.writerow(columns)
         writer.writerow([_cell(item.get(c)) for c in columns])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-    if columns is None:  # no rows: still a header-less, empty document
-        yield ""
+    yield buffer.getvalue()
 
 
 def ndjson_lines(items: Iterator[dict[str, Any]]) -> Iterator[str]:

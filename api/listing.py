@@ -20,7 +20,7 @@ from . import db, search
 from .errors import ApiError
 from .filters import Filter, parse_filters
 from .formats import CSV, GEOJSON, JSON, NDJSON, csv_lines, geojson_chunks, ndjson_lines, negotiate
-from .pagination import SortKey, paginate, stream
+from .pagination import SortKey, decode_cursor, paginate, stream
 from .params import ListArgs, parse_split
 from .responses import json_response
 from .v1.common import expanding
@@ -66,7 +66,10 @@ class ListQuery:
     format: str | None
 
 
-def _names(raw: str | None, param: str, allowed: Sequence[str]) -> list[str]:
+def _names(
+    raw: str | None, param: str, allowed: Sequence[str], *, descending: bool = False
+) -> list[str]:
+    """Validate a comma list of names; `-name` (descending) only where `descending`."""
     if raw is None:
         return []
     names = [n.strip() for n in raw.split(",")]
@@ -84,7 +87,7 @@ def _names(raw: str | None, param: str, allowed: Sequence[str]) -> list[str]:
             title="Invalid query parameter",
             errors=[{"name": param, "reason": f"At most {MAX_NAMES} names."}],
         )
-    unknown = [n for n in names if n.lstrip("-") not in allowed]
+    unknown = [n for n in names if (n[1:] if descending and n[:1] == "-" else n) not in allowed]
     if unknown:
         raise ApiError(
             400,
@@ -111,7 +114,7 @@ def parse_query(collection: Collection, args: Any) -> ListQuery:
             title="Invalid query parameter",
             errors=errors,
         )
-    sort_names = _names(reserved.get("sort"), "sort", list(collection.sorts))
+    sort_names = _names(reserved.get("sort"), "sort", list(collection.sorts), descending=True)
     order = []
     for name in sort_names or list(collection.default_sort):
         key = collection.sorts[name.lstrip("-")]
@@ -168,9 +171,11 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
             order = [SortKey("rank", rank, lambda row: row.rank, "float", descending=True), *order]
     schema = _schema(collection.schema, query.fields)
     if media != JSON:
+        if query.cursor:
+            decode_cursor(query.cursor, order)  # a bad cursor is a 400 before streaming starts
         cap = query.limit if "limit" in request.args else None
         rows = stream(stmt, order, cursor=query.cursor, cap=cap)
-        return _export(media, _dumped(rows, schema, query))
+        return _export(media, _dumped(rows, schema, query), _columns(schema))
     page = paginate(stmt, order, limit=query.limit, cursor=query.cursor, total=query.count)
     with expanding(query.expand):
         data = schema.dump(page.items, many=True)
@@ -193,9 +198,18 @@ def _dumped(rows: Iterator[Row[Any]], schema: Schema, query: ListQuery) -> Itera
             yield item
 
 
-def _export(media: str, items: Iterator[dict[str, Any]]) -> Response:
-    writers = {CSV: csv_lines, NDJSON: ndjson_lines, GEOJSON: geojson_chunks}
-    body = stream_with_context(writers[media](items))
+def _columns(schema: Schema) -> list[str]:
+    """CSV columns: the dumped fields in order, minus the nested `links`."""
+    return [name for name in schema.dump_fields if name != "links"]
+
+
+def _export(media: str, items: Iterator[dict[str, Any]], columns: list[str]) -> Response:
+    chunks = {
+        CSV: lambda: csv_lines(items, columns),
+        NDJSON: lambda: ndjson_lines(items),
+        GEOJSON: lambda: geojson_chunks(items),
+    }[media]()
+    body = stream_with_context(chunks)
     mimetype = {CSV: "text/csv", NDJSON: NDJSON, GEOJSON: GEOJSON}[media]
     response = Response(body, mimetype=mimetype)
     if media == CSV:

@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, request
 from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
+from werkzeug.urls import iri_to_uri
 
 from . import db
 from .errors import bad_parameter
@@ -71,7 +72,7 @@ class Page:
 
     def links(self) -> dict[str, str | None]:
         return {
-            "self": request.url,
+            "self": iri_to_uri(request.url),
             "next": _page_url(self.next_cursor),
             "prev": _page_url(self.prev_cursor),
         }
@@ -218,4 +219,4 @@ def _page_url(cursor: str | None) -> str | None:
         return None
     args = request.args.to_dict(flat=True)
     args["cursor"] = cursor
-    return f"{request.base_url}?{urlencode(args)}"
+    return iri_to_uri(f"{request.base_url}?{urlencode(args)}")

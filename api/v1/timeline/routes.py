@@ -18,7 +18,7 @@ bp = Blueprint("timeline", __name__, url_prefix="/timeline")
 def list_timeline() -> Response:
     """List dated facts in date order, by country and period."""
     args = parse(TimelineArgs(), request.args)
-    types = args["type"].split(",") if args["type"] else list(COLLECTIONS)
+    types = list(dict.fromkeys(args["type"].split(","))) if args["type"] else list(COLLECTIONS)
     country = args["country"].upper() if args["country"] else None
     timeline = queries.entries(country, types)
     stmt = select(timeline).where(*queries.period(timeline, args["from_"], args["to"]))
