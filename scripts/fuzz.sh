@@ -24,9 +24,9 @@ PID=$!
 for _ in $(seq 1 50); do curl -fsS "http://127.0.0.1:$PORT/api/v1/health" > /dev/null 2>&1 && break; sleep 0.2; done
 
 mkdir -p artifacts
-export SCHEMATHESIS_HOOKS=scripts.fuzz_hooks
+export SCHEMATHESIS_HOOKS=scripts.fuzz_hooks PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 .venv/bin/st run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --checks all --mode all --seed "$SEED" --max-examples "$EXAMPLES" \
-  --phases examples,coverage,fuzzing \
+  --phases "${FUZZ_PHASES:-examples,coverage,fuzzing}" \
   --workers 2 --max-time 600 --request-timeout 10 \
   --report junit --report-junit-path artifacts/fuzz-junit.xml "$@"
