@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install run serve migrate seed verify test test-postgres lint typecheck openapi-check check clean
+.PHONY: install run migrate seed verify test lint typecheck openapi-check migrations-check fuzz check clean
 
 # Create .venv and install the project with its dev tools (re-run when pyproject.toml changes).
 install: $(VENV)/.installed
@@ -52,8 +52,19 @@ typecheck: install
 openapi-check: install
 	$(BIN)/openapi-spec-validator openapi.yaml
 
-# The gate CI runs: lint, types, contract, tests.
-check: lint typecheck openapi-check test
+# The models and the Alembic history agree (on a throwaway SQLite database).
+migrations-check: install
+	rm -f instance/alembic-check.sqlite3
+	DATABASE_URL=sqlite:///instance/alembic-check.sqlite3 $(BIN)/alembic upgrade head
+	DATABASE_URL=sqlite:///instance/alembic-check.sqlite3 $(BIN)/alembic check
+	rm -f instance/alembic-check.sqlite3
+
+# Property-based fuzzing of every operation from openapi.yaml (schemathesis, all checks).
+fuzz: install
+	scripts/fuzz.sh
+
+# The gate CI runs: lint, types, contract, migrations, tests.
+check: lint typecheck openapi-check migrations-check test
 
 # Remove the virtualenv, caches and the embedded database.
 clean:
