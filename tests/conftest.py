@@ -7,6 +7,7 @@ Runs on a throwaway SQLite file by default, or on the database in TEST_DATABASE_
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from openapi_core import OpenAPI
+from openapi_core import Config, OpenAPI
 from openapi_core.contrib.werkzeug import WerkzeugOpenAPIRequest, WerkzeugOpenAPIResponse
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
@@ -85,7 +86,14 @@ def make_app(database_url: str) -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def openapi() -> OpenAPI:
-    return OpenAPI.from_file_path(str(PROJECT_ROOT / "openapi.yaml"))
+    # Decode problem+json, GeoJSON and NDJSON bodies so their schemas are checked too.
+    config = Config(
+        extra_media_type_deserializers={
+            "application/problem+json": json.loads,
+            "application/geo+json": json.loads,
+        }
+    )
+    return OpenAPI.from_file_path(str(PROJECT_ROOT / "openapi.yaml"), config=config)
 
 
 class ContractClient:
