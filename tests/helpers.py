@@ -6,6 +6,18 @@ from typing import Any
 
 from tests.conftest import ContractClient
 
+# Every top-level collection of the API, as the index lists them.
+COLLECTIONS = [
+    "countries",
+    "organizations",
+    "people",
+    "meetings",
+    "commitments",
+    "disputes",
+    "incidents",
+    "sources",
+]
+
 
 def ids(body: dict[str, Any]) -> list[str]:
     return [item["id"] for item in body["data"]]

@@ -7,17 +7,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import ContractClient
-
-COLLECTIONS = [
-    "countries",
-    "organizations",
-    "people",
-    "meetings",
-    "commitments",
-    "disputes",
-    "incidents",
-    "sources",
-]
+from tests.helpers import COLLECTIONS
 
 
 def assert_problem(response: object, status: int) -> dict[str, object]:

@@ -5,17 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import ContractClient
+from tests.helpers import COLLECTIONS
 
-COLLECTIONS = [
-    "countries",
-    "organizations",
-    "people",
-    "meetings",
-    "commitments",
-    "disputes",
-    "incidents",
-    "sources",
-]
 INJECTIONS = ["' OR 1=1 --", "1; DROP TABLE countries", '" OR ""="', "1) UNION SELECT 1--"]
 LEAKS = ("Traceback", "sqlalchemy", "psycopg", "sqlite3", "SELECT ", ".py", "/work/")
 

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from tests.conftest import ContractClient
+from tests.helpers import COLLECTIONS
 
 
 def test_the_index_links_every_collection(api: ContractClient) -> None:
     body = api.get("/api/v1").get_json()
-    assert set(body["collections"]) == {
-        "countries",
-        "organizations",
-        "people",
-        "meetings",
-        "commitments",
-        "disputes",
-        "incidents",
-        "sources",
-    }
+    assert list(body["collections"]) == COLLECTIONS
     for url in body["collections"].values():
         assert api.get(url.split("localhost", 1)[1]).status_code == 200
 
