@@ -1,0 +1,80 @@
+"""SIGTERM lets in-flight requests finish before gunicorn exits (graceful_timeout)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from api.cli import upgrade
+from api.config import PROJECT_ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_sigterm_waits_for_the_request_in_flight(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'shutdown.sqlite3'}"
+    upgrade(url)
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "RATELIMIT_ENABLED": "0",
+        "LOG_LEVEL": "WARNING",
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+    }
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    server = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "tests.apps.slow:create()",
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1).read()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        result: dict[str, object] = {}
+
+        def call() -> None:
+            with urllib.request.urlopen(f"{base}/_test/slow", timeout=20) as response:
+                result["status"] = response.status
+                result["body"] = response.read()
+
+        caller = threading.Thread(target=call)
+        caller.start()
+        time.sleep(0.5)  # the request is now being served
+        server.send_signal(signal.SIGTERM)
+        caller.join(timeout=20)
+        assert result == {"status": 200, "body": b'{"status":"finished"}\n'}
+        assert server.wait(timeout=20) == 0
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
