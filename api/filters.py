@@ -6,6 +6,7 @@ parsing, validation and the SQL they become live here, once.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -14,17 +15,50 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, not_, or_, true
 
-from .v1.common import parse_partial, partial_end
+from .v1.common import parse_partial
 
 OPERATORS = ("in", "not", "gt", "gte", "lt", "lte", "contains", "startswith", "isnull")
 MAX_LIST = 100
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ISO2_RE = re.compile(r"^[A-Za-z]{2}$")
+MAX_SLUG = 120
+
+# Whole values only (`fullmatch`): `$` would also let a trailing newline through.
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ISO2_RE = re.compile(r"[A-Za-z]{2}")
+# ASCII digits only: `\d` would also take other scripts' digits.
+PARTIAL_RE = re.compile(r"[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?")
 
 
 class FilterError(ValueError):
     """A value or operator a filter cannot take; the message is the reason shown to clients."""
+
+
+def partial_interval(raw: str) -> tuple[dt.date, dt.date, str]:
+    """A partial date (`2024`, `2024-06`, `2024-06-17`) as the first and last day it covers
+    and its precision; raises FilterError unless it names a real day, month or year
+    (0001 to 9999)."""
+    if not PARTIAL_RE.fullmatch(raw):
+        raise FilterError("Must be a date: YYYY, YYYY-MM or YYYY-MM-DD.")
+    try:
+        lo, precision = parse_partial(raw)
+    except ValueError:
+        raise FilterError("Must be a real date: YYYY, YYYY-MM or YYYY-MM-DD.") from None
+    if precision == "day":
+        return lo, lo, precision
+    last_month = lo.month if precision == "month" else 12
+    last_day = calendar.monthrange(lo.year, last_month)[1]  # no overflow past 9999-12-31
+    return lo, dt.date(lo.year, last_month, last_day), precision
+
+
+def full_date(raw: str) -> dt.date:
+    """A real day written YYYY-MM-DD; raises FilterError otherwise."""
+    try:
+        day, _, precision = partial_interval(raw)
+    except FilterError:
+        precision = ""
+    if precision != "day":
+        raise FilterError("Must be a full date, YYYY-MM-DD.")
+    return day
 
 
 def _split(raw: str) -> list[str]:
@@ -91,6 +125,15 @@ class Text(Filter):
         if len(raw) > 200:
             raise FilterError("At most 200 characters.")
         return raw
+
+    def where(self, op: str, raw: str) -> ColumnElement[bool]:
+        if op in ("in", "not"):
+            # Plain equality: an item of any length is just a value no row has (the URL
+            # length limit bounds the list), so only the 200-character cap of a single
+            # value and of `contains` / `startswith` patterns applies elsewhere.
+            clauses = [self.compare("eq", v) for v in _split(raw)]
+            return or_(*clauses) if op == "in" else and_(*(not_(c) for c in clauses))
+        return super().where(op, raw)
 
     def compare(self, op: str, value: str) -> ColumnElement[bool]:
         if op == "contains":
@@ -176,12 +219,7 @@ class PartialDate(Filter):
     ops: frozenset[str] = frozenset({"eq", "in", "not", "gt", "gte", "lt", "lte", "isnull"})
 
     def parse(self, raw: str) -> tuple[dt.date, dt.date]:
-        try:
-            lo, precision = parse_partial(raw)
-        except ValueError:
-            raise FilterError("Must be a date: YYYY, YYYY-MM or YYYY-MM-DD.") from None
-        hi = partial_end(lo, precision)
-        assert hi is not None
+        lo, hi, _ = partial_interval(raw)
         return lo, hi
 
     def compare(self, op: str, value: tuple[dt.date, dt.date]) -> ColumnElement[bool]:
@@ -219,10 +257,10 @@ class Related(Filter):
                 raise FilterError("Must be an ISO 4217 currency code.")
             return raw.upper()
         if self.ids == "country" or (self.ids == "actor" and len(raw) == 2):
-            if not ISO2_RE.match(raw):
+            if not ISO2_RE.fullmatch(raw):
                 raise FilterError("Must be an ISO 3166-1 alpha-2 code.")
             return raw.upper()
-        if len(raw) > 120 or not SLUG_RE.match(raw):
+        if len(raw) > MAX_SLUG or not SLUG_RE.fullmatch(raw):
             raise FilterError("Must be an id (lower-case slug).")
         return raw
 
@@ -250,13 +288,7 @@ class AsOf(Filter):
     ops: frozenset[str] = frozenset({"eq"})
 
     def parse(self, raw: str) -> dt.date:
-        try:
-            day, precision = parse_partial(raw)
-        except ValueError:
-            precision = ""
-        if precision != "day":
-            raise FilterError("Must be a full date, YYYY-MM-DD.")
-        return day
+        return full_date(raw)
 
     def compare(self, op: str, value: dt.date) -> ColumnElement[bool]:
         return and_(

@@ -115,9 +115,11 @@ def parse_query(collection: Collection, args: Any) -> ListQuery:
             errors=errors,
         )
     sort_names = _names(reserved.get("sort"), "sort", list(collection.sorts), descending=True)
-    order = []
+    order: list[SortKey] = []
     for name in sort_names or list(collection.default_sort):
         key = collection.sorts[name.lstrip("-")]
+        if any(k.name == key.name for k in order):
+            continue  # a key given again (`name,-name`) adds nothing: the first one orders
         order.append(key.reverse() if name.startswith("-") else key)
     if not any(k.name == "id" for k in order):
         order.append(collection.sorts["id"])  # the unique tiebreaker

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,10 +49,24 @@ class NoArgs(Schema):
         unknown = RAISE
 
 
+class FullDate(fields.Field[dt.date]):
+    """A real day written exactly YYYY-MM-DD (strptime would also take `2024-1-5`)."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        from .filters import FilterError, full_date  # filters -> v1 -> params: import late
+
+        if not isinstance(value, str):
+            raise ValidationError("Must be a full date, YYYY-MM-DD.")
+        try:
+            return full_date(value)
+        except FilterError as exc:
+            raise ValidationError(str(exc)) from None
+
+
 class AsOfArgs(NoArgs):
     """Detail endpoints with dated nested rows accept `as_of` to keep those in force."""
 
-    as_of = fields.Date(load_default=None, format="%Y-%m-%d")
+    as_of = FullDate(load_default=None)
 
 
 def parse(schema: Schema, args: MultiDict[str, str] | Mapping[str, str]) -> dict[str, Any]:

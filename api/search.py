@@ -12,12 +12,21 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Double,
+    Select,
+    Subquery,
+    false,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 import models as m
-
-from .errors import bad_parameter
 
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_TERMS = 16
@@ -122,11 +131,9 @@ def rebuild_index(session: Session) -> None:
 
 
 def terms(q: str) -> list[str]:
-    """The words of a query; operators and punctuation are ignored, never interpreted."""
-    words = WORD.findall(q)
-    if not words:
-        raise bad_parameter("q", "Give at least one word to search for.")
-    return [w.lower() for w in words[:MAX_TERMS]]
+    """The words of a query; operators and punctuation are ignored, never interpreted.
+    A query of punctuation alone has no words (and matches nothing)."""
+    return [w.lower() for w in WORD.findall(q)[:MAX_TERMS]]
 
 
 def matches(dialect: str, subject_type: str | None, q: str) -> Subquery:
@@ -134,11 +141,14 @@ def matches(dialect: str, subject_type: str | None, q: str) -> Subquery:
     words = terms(q)
     doc = m.SearchDocument
     rank: ColumnElement[Any]
-    if dialect == "sqlite":
+    if not words:
+        rank = literal(0.0, type_=Double).label("rank")
+        stmt: Select[Any] = select(doc.subject_type, doc.subject_id, rank).where(false())
+    elif dialect == "sqlite":
         fts = m.search_fts
         expression = " ".join('"' + w.replace('"', "") + '"' for w in words)
         rank = (-func.bm25(literal_column("search_fts"))).label("rank")
-        stmt: Select[Any] = (
+        stmt = (
             select(doc.subject_type, doc.subject_id, rank)
             .select_from(fts)
             .join(doc, doc.id == fts.c.rowid)

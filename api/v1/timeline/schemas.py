@@ -6,7 +6,8 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates
 
-from ..common import api_root, format_partial, parse_partial
+from ...filters import FilterError, partial_interval
+from ..common import api_root, format_partial
 
 COLLECTIONS = {"meeting": "meetings", "commitment": "commitments", "incident": "incidents"}
 
@@ -18,7 +19,7 @@ class TimelineArgs(Schema):
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
     cursor = fields.String(load_default=None, validate=validate.Length(min=1, max=1000))
     count = fields.Boolean(load_default=True, truthy={"true", "1"}, falsy={"false", "0"})
-    country = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z]{2}$"))
+    country = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z]{2}\Z"))
     from_ = fields.String(data_key="from", load_default=None)
     to = fields.String(load_default=None)
     type = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
@@ -29,9 +30,9 @@ class TimelineArgs(Schema):
         if value is None:
             return
         try:
-            parse_partial(value)
-        except ValueError:
-            raise ValidationError("Must be a date: YYYY, YYYY-MM or YYYY-MM-DD.") from None
+            partial_interval(value)
+        except FilterError as exc:
+            raise ValidationError(str(exc)) from None
 
     @validates("type")
     def _types(self, value: str | None, data_key: str, **kwargs: Any) -> None:
