@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install run migrate seed verify test lint typecheck openapi-check migrations-check fuzz check clean
+.PHONY: install run migrate seed verify test lint typecheck openapi-check migrations-check fuzz bench check clean
 
 # Create .venv and install the project with its dev tools (re-run when pyproject.toml changes).
 install: $(VENV)/.installed
@@ -62,6 +62,12 @@ migrations-check: install
 # Property-based fuzzing of every operation from openapi.yaml (schemathesis, all checks).
 fuzz: install
 	scripts/fuzz.sh
+
+# Benchmark the project against the floor app and Datasette (bench/README.md); ROWS, DB.
+ROWS ?= 1000
+DB ?= sqlite
+bench: install
+	$(BIN)/python bench/run.py --rows $(ROWS) --db $(DB)
 
 # The gate CI runs: lint, types, contract, migrations, tests.
 check: lint typecheck openapi-check migrations-check test

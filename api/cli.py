@@ -73,6 +73,29 @@ def register_commands(app: Flask) -> None:
         for line in lines:
             click.echo(line)
 
+    @app.cli.command("generate")
+    @click.option("--commitments", type=click.IntRange(min=1), required=True, help="How many.")
+    @click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+    @click.option("--replace", is_flag=True, help="Delete earlier synthetic rows first.")
+    @click.option("--check", is_flag=True, help="SQLite: run PRAGMA foreign_key_check after.")
+    def generate_cmd(commitments: int, seed: int, replace: bool, check: bool) -> None:
+        """Fill the database with synthetic data (benchmarks): N commitments and the rest."""
+        from .synthetic import GenerateError, generate
+
+        try:
+            report = generate(
+                current_app.config["DATABASE_URL"],
+                commitments,
+                seed=seed,
+                replace=replace,
+                check=check,
+            )
+        except GenerateError as exc:
+            click.echo(f"generate failed, nothing written: {exc}", err=True)
+            sys.exit(1)
+        for line in report.lines():
+            click.echo(line)
+
     @app.cli.command("verify")
     @click.argument("texts", type=click.Path(exists=True, file_okay=False, path_type=Path))
     @click.option(
