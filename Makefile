@@ -54,7 +54,7 @@ openapi-check: install
 
 # The models and the Alembic history agree (on a throwaway SQLite database).
 migrations-check: install
-	rm -f instance/alembic-check.sqlite3
+	mkdir -p instance && rm -f instance/alembic-check.sqlite3
 	DATABASE_URL=sqlite:///instance/alembic-check.sqlite3 $(BIN)/alembic upgrade head
 	DATABASE_URL=sqlite:///instance/alembic-check.sqlite3 $(BIN)/alembic check
 	rm -f instance/alembic-check.sqlite3

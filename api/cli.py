@@ -30,6 +30,7 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
+    db.ensure_sqlite_folder(url)
     command.upgrade(alembic_config(url), revision)
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, g
@@ -55,6 +56,13 @@ _TCP_PARAMS: dict[str, int] = {
 }
 
 
+def ensure_sqlite_folder(url: str) -> None:
+    """An SQLite file's folder (e.g. instance/ in a fresh clone) exists before first use."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+
+
 def make_engine(url: str, settings: Mapping[str, Any] | None = None) -> Engine:
     """Create an engine with the per-dialect settings the app relies on.
 
@@ -62,6 +70,7 @@ def make_engine(url: str, settings: Mapping[str, Any] | None = None) -> Engine:
     missing keys take DEFAULTS. A parameter already in the URL's query string wins.
     """
     opts = {key: int((settings or {}).get(key, default)) for key, default in DEFAULTS.items()}
+    ensure_sqlite_folder(url)
     parsed = make_url(url)
     kwargs: dict[str, Any]
     if parsed.get_backend_name() == "sqlite":

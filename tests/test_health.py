@@ -91,7 +91,7 @@ def test_readiness_is_503_on_an_empty_database(tmp_path: Path) -> None:
 
 
 def test_readiness_is_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
-    app = fresh_app(f"sqlite:///{tmp_path / 'missing-dir' / 'db.sqlite3'}")
+    app = fresh_app(f"sqlite:///{tmp_path}")  # a folder: SQLite cannot open it as a database
     try:
         client = app.test_client()
         live = client.get(LIVE)
