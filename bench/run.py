@@ -999,8 +999,10 @@ def regenerate() -> None:
             "",
         ]
         if not data.get("reused"):
+            built = " (by an earlier run of this script)" if data.get("earlier") else ""
+            took = f" in {data['seconds']} s (wall, whole command)" if data.get("seconds") else ""
             lines += [
-                f"Data built by `regsec generate` in {data['seconds']} s (wall, whole command):",
+                f"Data built by `regsec generate`{built}{took}:",
                 "",
                 "```",
                 data["report"].rstrip(),
@@ -1025,6 +1027,9 @@ def regenerate() -> None:
             firsts = ", ".join(f"{s}: {c['first']} ({c['status']})" for s, c in checked.items())
             lines.append(f"- {name}: {firsts}")
         lines += [""]
+        notes = RESULTS / f"{run['db']}-{run['rows']}.notes.md"
+        if notes.exists():  # a reviewer's reading of this run, kept beside its data
+            lines += [notes.read_text().rstrip(), ""]
         lines += profile_paragraph(run)
         lines += [""]
     lines += ["## Targets", "", *targets(runs), ""]
@@ -1123,7 +1128,12 @@ def main() -> None:
         "profiles": profiles,
     }
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.db}-{args.rows}.json").write_text(json.dumps(run, indent=1))
+    saved = RESULTS / f"{args.db}-{args.rows}.json"
+    if data.get("reused") and saved.exists():  # keep the load report of the run that built it
+        earlier = json.loads(saved.read_text()).get("data", {})
+        if "report" in earlier:
+            run["data"] = {**earlier, "reused": False, "earlier": earlier.get("earlier", True)}
+    saved.write_text(json.dumps(run, indent=1))
     print("\n".join(table(run)))
     regenerate()
     print(f"wrote {RESULTS / f'{args.db}-{args.rows}.json'} and {BENCH / 'RESULTS.md'}")
