@@ -30,6 +30,9 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
         "DEBUG": env.get("FLASK_DEBUG") == "1",
         "JSON_SORT_KEYS": False,
+        # Read lists and details as plain rows (api/rows.py) where a resource declares how;
+        # False reads everything through the ORM (the tests compare both answers).
+        "PLAIN_READS": True,
         # Longest request line (method + URL) and header block answered before a 414/431.
         "MAX_URL_LENGTH": _int(env, "MAX_URL_LENGTH", 4096),
         "MAX_HEADER_BYTES": _int(env, "MAX_HEADER_BYTES", 16 * 1024),

@@ -44,6 +44,10 @@ def negotiate(offered: Iterable[str], format_param: str | None = None) -> str:
     return match
 
 
+# Characters of an export sent to the client at a time.
+CHUNK = 32 * 1024
+
+
 def _cell(value: Any) -> Any:
     """One CSV cell: references as their id, lists of references joined by ';'."""
     if value is None:
@@ -75,19 +79,40 @@ def csv_lines(items: Iterator[dict[str, Any]], columns: list[str]) -> Iterator[s
     writer.writerow(columns)
     for item in items:
         writer.writerow([_cell(item.get(c)) for c in columns])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
+        if buffer.tell() >= CHUNK:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
     yield buffer.getvalue()
 
 
 def ndjson_lines(items: Iterator[dict[str, Any]]) -> Iterator[str]:
-    for item in items:
-        yield json.dumps(item, ensure_ascii=False) + "\n"
+    return chunked(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+
+
+def chunked(pieces: Iterator[str], size: int | None = None) -> Iterator[str]:
+    """Join small pieces into chunks of about `size` characters: one write to the client
+    per chunk instead of one per row, while memory stays bounded by the chunk."""
+    limit = size or CHUNK
+    parts: list[str] = []
+    held = 0
+    for piece in pieces:
+        parts.append(piece)
+        held += len(piece)
+        if held >= limit:
+            yield "".join(parts)
+            parts.clear()
+            held = 0
+    if parts:
+        yield "".join(parts)
 
 
 def geojson_chunks(items: Iterator[dict[str, Any]]) -> Iterator[str]:
-    """A FeatureCollection, streamed feature by feature; geometry null where unknown."""
+    """A FeatureCollection, streamed in chunks of features; geometry null where unknown."""
+    return chunked(_geojson_pieces(items))
+
+
+def _geojson_pieces(items: Iterator[dict[str, Any]]) -> Iterator[str]:
     yield '{"type": "FeatureCollection", "features": ['
     first = True
     for item in items:

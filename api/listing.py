@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, current_app, request, stream_with_context
 from marshmallow import Schema
-from sqlalchemy import Double, Row, Select
+from sqlalchemy import Double, Select
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
-from . import db, search
+from . import db, rows, search
+from .dumping import Dumper, compiled
 from .errors import ApiError
 from .filters import Filter, parse_filters
 from .formats import CSV, GEOJSON, JSON, NDJSON, csv_lines, geojson_chunks, ndjson_lines, negotiate
@@ -47,6 +48,15 @@ class Collection:
     searchable: bool = True
     # items carry a geometry: the list also answers as a GeoJSON FeatureCollection
     geo: bool = False
+    # ORM loader options the summary needs (the statement passed in carries none)
+    load: Sequence[_AbstractLoad] = ()
+    # the same needs as a tree of relationship names, for the plain read path (api/rows.py);
+    # None: this collection is always read through the ORM
+    rows: rows.Spec | None = None
+
+    def __post_init__(self) -> None:
+        if self.rows is not None:
+            rows.check(self.model, self.rows)
 
     @property
     def media_types(self) -> list[str]:
@@ -146,12 +156,11 @@ def parse_query(collection: Collection, args: Any) -> ListQuery:
     )
 
 
-@cache
-def _schema(schema: type[Schema], fields: tuple[str, ...] | None) -> Schema:
+def _only(schema: type[Schema], fields: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The `only=` of the dumped schema: the asked-for fields and the ones always present."""
     if not fields:
-        return schema()
-    always = tuple(f for f in ALWAYS if f in schema._declared_fields)
-    return schema(only=(*always, *fields))
+        return None
+    return (*(f for f in ALWAYS if f in schema._declared_fields), *fields)
 
 
 def list_response(collection: Collection, stmt: Select[Any]) -> Response:
@@ -159,8 +168,14 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
     query = parse_query(collection, request.args)
     media = negotiate(collection.media_types, query.format)
     stmt = stmt.where(*query.where)
-    for name in query.expand:
-        stmt = stmt.options(*collection.expansions[name])
+    convert = None
+    if collection.rows is not None and not query.expand and current_app.config["PLAIN_READS"]:
+        stmt = stmt.with_only_columns(*rows.columns(collection.model))
+        convert = rows.hits(collection.model, collection.rows)
+    else:
+        stmt = stmt.options(*collection.load)
+        for name in query.expand:
+            stmt = stmt.options(*collection.expansions[name])
     order = query.order
     if query.q is not None:
         dialect = db.session().get_bind().dialect.name
@@ -171,16 +186,19 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
         )
         if not request.args.get("sort"):
             order = [SortKey("rank", rank, lambda row: row.rank, "float", descending=True), *order]
-    schema = _schema(collection.schema, query.fields)
+    only = _only(collection.schema, query.fields)
+    dump = compiled(collection.schema, only)
     if media != JSON:
         if query.cursor:
             decode_cursor(query.cursor, order)  # a bad cursor is a 400 before streaming starts
         cap = query.limit if "limit" in request.args else None
-        rows = stream(stmt, order, cursor=query.cursor, cap=cap)
-        return _export(media, _dumped(rows, schema, query), _columns(schema))
-    page = paginate(stmt, order, limit=query.limit, cursor=query.cursor, total=query.count)
+        found = stream(stmt, order, cursor=query.cursor, cap=cap, convert=convert)
+        return _export(media, _dumped(found, dump, query), _columns(collection.schema, only))
+    page = paginate(
+        stmt, order, limit=query.limit, cursor=query.cursor, total=query.count, convert=convert
+    )
     with expanding(query.expand):
-        data = schema.dump(page.items, many=True)
+        data = [dump(item) for item in page.items]
     if query.q is not None:
         for item, row in zip(data, page.rows, strict=True):
             item["rank"] = row.rank
@@ -191,18 +209,20 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
     return response
 
 
-def _dumped(rows: Iterator[Row[Any]], schema: Schema, query: ListQuery) -> Iterator[dict[str, Any]]:
+def _dumped(rows: Iterator[Any], dump: Dumper, query: ListQuery) -> Iterator[dict[str, Any]]:
     with expanding(query.expand):
         for row in rows:
-            item: dict[str, Any] = schema.dump(row[0])
+            item = dump(row[0])
             if query.q is not None:
                 item["rank"] = row.rank
             yield item
 
 
-def _columns(schema: Schema) -> list[str]:
+@cache
+def _columns(schema: type[Schema], only: tuple[str, ...] | None) -> list[str]:
     """CSV columns: the dumped fields in order, minus the nested `links`."""
-    return [name for name in schema.dump_fields if name != "links"]
+    fields = (schema(only=only) if only else schema()).dump_fields
+    return [name for name in fields if name != "links"]
 
 
 def _export(media: str, items: Iterator[dict[str, Any]], columns: list[str]) -> Response:

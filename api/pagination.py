@@ -59,7 +59,7 @@ def by_nullable(name: str, column: Any, kind: str = "str") -> SortKey:
 
 @dataclass
 class Page:
-    rows: Sequence[Row[Any]]
+    rows: Sequence[Any]
     limit: int
     total: int | None
     total_exceeds: int | None
@@ -97,10 +97,20 @@ def count(stmt: Select[Any]) -> tuple[int | None, int | None]:
     return total, None
 
 
+Convert = Callable[[Sequence[Row[Any]]], Sequence[Any]]
+
+
 def paginate(
-    stmt: Select[Any], order: Sequence[SortKey], *, limit: int, cursor: str | None, total: bool
+    stmt: Select[Any],
+    order: Sequence[SortKey],
+    *,
+    limit: int,
+    cursor: str | None,
+    total: bool,
+    convert: Convert | None = None,
 ) -> Page:
-    """Run `stmt` as one keyset page in `order` (its last key unique)."""
+    """Run `stmt` as one keyset page in `order` (its last key unique). `convert` turns the
+    fetched rows into what the page holds (rows whose [0] is the listed object)."""
     counted, exceeds = count(stmt) if total else (None, None)
     backwards = False
     if cursor:
@@ -108,9 +118,13 @@ def paginate(
         backwards = direction == "prev"
         stmt = stmt.where(after(order, values, reverse=backwards))
     keys = [k.reverse() if backwards else k for k in order]
-    rows = list(db.session().execute(stmt.order_by(*ordering(keys)).limit(limit + 1)).unique())
+    rows: list[Any] = list(
+        db.session().execute(stmt.order_by(*ordering(keys)).limit(limit + 1)).unique()
+    )
     has_more = len(rows) > limit
     rows = rows[:limit]
+    if convert is not None:
+        rows = list(convert(rows))
     if backwards:
         rows.reverse()
     next_cursor = prev_cursor = None
@@ -133,7 +147,8 @@ def stream(
     cursor: str | None,
     cap: int | None,
     batch: int = 500,
-) -> Iterator[Row[Any]]:
+    convert: Convert | None = None,
+) -> Iterator[Any]:
     """Every row of `stmt` in `order`, fetched in keyset batches (for exports).
     Each batch is dropped from the session once read, so memory stays flat."""
     session = db.session()
@@ -142,7 +157,11 @@ def stream(
     while cap is None or sent < cap:
         size = batch if cap is None else min(batch, cap - sent)
         page = stmt if values is None else stmt.where(after(order, values, reverse=False))
-        rows = list(session.execute(page.order_by(*ordering(order)).limit(size)).unique())
+        rows: Sequence[Any] = list(
+            session.execute(page.order_by(*ordering(order)).limit(size)).unique()
+        )
+        if convert is not None:
+            rows = convert(rows)
         yield from rows
         sent += len(rows)
         if len(rows) < size:

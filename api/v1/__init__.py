@@ -7,7 +7,7 @@ from flask import Blueprint, Response, request
 from ..params import NoArgs, parse
 from ..responses import json_response
 from .commitments.routes import bp as commitments
-from .common import api_root
+from .common import api_root, set_api_root
 from .countries.routes import bp as countries
 from .disputes.routes import bp as disputes
 from .health import bp as health
@@ -24,6 +24,7 @@ RESOURCES = (countries, organizations, people, meetings, commitments, disputes, 
 bp = Blueprint("v1", __name__, url_prefix="/api/v1")
 for resource in (*RESOURCES, timeline, search, health):
     bp.register_blueprint(resource)
+bp.before_request(set_api_root)
 
 
 @bp.get("")

@@ -9,10 +9,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
-from flask import g, request
+from flask import request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 import models as m
+
+from ..dumping import compiled, dump_many
+from ..rows import MAPPED
 
 PRECISIONS = ("day", "month", "year", "unknown")
 
@@ -29,20 +32,32 @@ _COLLECTIONS: dict[type[Any], tuple[str, str, str]] = {
 }
 
 
+# Base URL of the v1 API for the request being served, set before each v1 request: dumping
+# a page reads it for every reference, and a context variable is far cheaper than `g`.
+_API_ROOT: ContextVar[str | None] = ContextVar("api_root", default=None)
+
+
+def set_api_root() -> None:
+    _API_ROOT.set(request.host_url + "api/v1")
+
+
 def api_root() -> str:
-    """Absolute base URL of the v1 API for this request (computed once per request)."""
-    root = g.get("api_root")
-    if root is None:
-        root = g.api_root = request.host_url + "api/v1"
-    return str(root)
+    """Absolute base URL of the v1 API for this request."""
+    return _API_ROOT.get() or request.host_url + "api/v1"
+
+
+def _kind(obj: Any) -> type[Any]:
+    """The mapped class of an ORM object or of a plain row read for it (api/rows.py)."""
+    cls = type(obj)
+    return MAPPED.get(cls, cls)
 
 
 def public_id(obj: Any) -> str:
-    return str(obj.iso2 if isinstance(obj, m.Country) else obj.slug)
+    return str(obj.iso2 if _kind(obj) is m.Country else obj.slug)
 
 
 def url_of(obj: Any) -> str:
-    collection = _COLLECTIONS[type(obj)][0]
+    collection = _COLLECTIONS[_kind(obj)][0]
     return f"{api_root()}/{collection}/{public_id(obj)}"
 
 
@@ -50,7 +65,7 @@ def ref(obj: Any) -> dict[str, Any] | None:
     """The compact reference {id, type, name, url} to a resource, or None."""
     if obj is None:
         return None
-    collection, type_name, label = _COLLECTIONS[type(obj)]
+    collection, type_name, label = _COLLECTIONS[_kind(obj)]
     pid = public_id(obj)
     return {
         "id": pid,
@@ -164,18 +179,19 @@ def ref_or_expanded(obj: Any, field_name: str | None) -> dict[str, Any] | None:
     if obj is None or field_name not in EXPANDING.get():
         return ref(obj)
     with expanding(frozenset()):  # one level only
-        out: dict[str, Any] = SUMMARIES[type(obj)]().dump(obj)
+        out: dict[str, Any] = compiled(SUMMARIES[_kind(obj)])(obj)
     return out
 
 
 def nested_rows(schema: type[Schema], rows: Any, *, expand: str, inner: str) -> fields.Function:
     """A list of nested rows whose `inner` reference expands when `expand` is asked for."""
-    dumper = schema(many=True)
 
     def dump(obj: Any) -> Any:
-        names = frozenset({inner}) if expand in EXPANDING.get() else frozenset()
-        with expanding(names):
-            return dumper.dump(rows(obj))
+        asked = EXPANDING.get()
+        if not asked:  # the common case: nothing expands, no context to switch
+            return dump_many(schema, rows(obj))
+        with expanding(frozenset({inner}) if expand in asked else frozenset()):
+            return dump_many(schema, rows(obj))
 
     return fields.Function(dump)
 

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 import models as m
 
+from ... import rows
 from ...filters import Choice, Number, PartialDate, Related, Text, split_ids
 from ...listing import Collection
 from ...pagination import by_column, by_nullable
@@ -33,6 +36,23 @@ def _party(side: str | None) -> Callable[[list[str]], ColumnElement[bool]]:
 
     return build
 
+
+# What a summary reads besides the commitment's own columns (api/rows.py).
+SUMMARY: rows.Spec = {
+    "meeting": {},
+    "made_by": {},
+    "parties": {"country": {}, "organization": {}},
+    "amounts": {},
+}
+# ... and the detail, with the evidence of every nested row.
+DETAIL: rows.Spec = {
+    **SUMMARY,
+    "parties": {"country": {}, "organization": {}, "evidence_links": {}},
+    "amounts": {"evidence_links": {}},
+    "items": {"evidence_links": {}},
+    "status_events": {"evidence_links": {}},
+    "evidence_links": {},
+}
 
 MADE_ON = PartialDate(start=C.made_on, end=C.made_on_end)
 
@@ -66,6 +86,14 @@ COLLECTION = Collection(
         "status": by_column("status", C.status),
     },
     default_sort=("id",),
+    load=(
+        selectinload(C.meeting),
+        selectinload(C.made_by),
+        chain(C.parties, P.country),
+        chain(C.parties, P.organization),
+        selectinload(C.amounts),
+    ),
+    rows=SUMMARY,
     expansions={
         "givers": [],
         "recipients": [],
@@ -89,13 +117,7 @@ def listing(
     person_id: int | None = None,
     meeting_id: int | None = None,
 ) -> Select[m.Commitment]:
-    stmt = select(C).options(
-        selectinload(C.meeting),
-        selectinload(C.made_by),
-        chain(C.parties, P.country),
-        chain(C.parties, P.organization),
-        selectinload(C.amounts),
-    )
+    stmt = select(C)
     if country_id is not None:
         stmt = stmt.where(C.parties.any(P.country_id == country_id))
     if organization_id is not None:
@@ -107,11 +129,17 @@ def listing(
     return stmt
 
 
-def get(slug: str) -> m.Commitment:
+def get(slug: str) -> Any:
+    """One commitment with everything its detail shows (plain rows, or ORM objects)."""
+    if current_app.config["PLAIN_READS"]:
+        return rows.one(
+            C, select(*rows.columns(C)).where(C.slug == slug), DETAIL, "commitment", slug
+        )
     stmt = (
         listing()
         .where(C.slug == slug)
         .options(
+            *COLLECTION.load,
             selectinload(C.evidence_links),
             chain(C.parties, P.evidence_links),
             chain(C.amounts, m.CommitmentAmount.evidence_links),

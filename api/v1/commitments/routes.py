@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import NoArgs, parse
 from ...responses import json_response
@@ -23,4 +24,4 @@ def list_commitments() -> Response:
 def get_commitment(id: str) -> Response:
     """Get one commitment with items, amounts, status history and evidence."""
     parse(NoArgs(), request.args)
-    return json_response(CommitmentDetailOut().dump(queries.get(id)))
+    return json_response(compiled(CommitmentDetailOut)(queries.get(id)))

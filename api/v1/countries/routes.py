@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import AsOfArgs, parse
 from ...responses import json_response
@@ -30,7 +31,7 @@ def get_country(id: str) -> Response:
     """Get one country by alpha-2 code (any case), with its memberships."""
     args = parse(AsOfArgs(), request.args)
     with as_of(args["as_of"]):
-        return json_response(CountryDetailOut().dump(queries.get(id)))
+        return json_response(compiled(CountryDetailOut)(queries.get(id)))
 
 
 @bp.get("/<id>/memberships")

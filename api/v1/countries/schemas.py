@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 import models as m
 
+from ...dumping import dump_many
 from ..common import (
     SUMMARIES,
     EvidenceMixin,
@@ -57,7 +58,7 @@ class MembershipOut(Schema):
 class CountryDetailOut(EvidenceMixin, CountryOut):
     """Evidence on a country shows where the sources name it; the facts carry their own."""
 
-    memberships = fields.Function(lambda c: MembershipOut(many=True).dump(in_force(c.memberships)))
+    memberships = fields.Function(lambda c: dump_many(MembershipOut, in_force(c.memberships)))
 
 
 class CountryIn(SeedSchema):

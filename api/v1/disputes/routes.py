@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import NoArgs, parse
 from ...responses import json_response
@@ -24,7 +25,7 @@ def list_disputes() -> Response:
 def get_dispute(id: str) -> Response:
     """Get one dispute with claimants, features and evidence."""
     parse(NoArgs(), request.args)
-    return json_response(DisputeDetailOut().dump(queries.get(id)))
+    return json_response(compiled(DisputeDetailOut)(queries.get(id)))
 
 
 @bp.get("/<id>/incidents")

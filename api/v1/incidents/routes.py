@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import NoArgs, parse
 from ...responses import json_response
@@ -23,4 +24,4 @@ def list_incidents() -> Response:
 def get_incident(id: str) -> Response:
     """Get one incident with actors, accounts and evidence."""
     parse(NoArgs(), request.args)
-    return json_response(IncidentDetailOut().dump(queries.get(id)))
+    return json_response(compiled(IncidentDetailOut)(queries.get(id)))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import NoArgs, parse
 from ...responses import json_response
@@ -24,7 +25,7 @@ def list_meetings() -> Response:
 def get_meeting(id: str) -> Response:
     """Get one meeting with participants, outcomes and evidence."""
     parse(NoArgs(), request.args)
-    return json_response(MeetingDetailOut().dump(queries.get(id)))
+    return json_response(compiled(MeetingDetailOut)(queries.get(id)))
 
 
 @bp.get("/<id>/commitments")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import AsOfArgs, parse
 from ...responses import json_response
@@ -28,7 +29,7 @@ def get_organization(id: str) -> Response:
     """Get one organization with its members (as of a day, if asked) and evidence."""
     args = parse(AsOfArgs(), request.args)
     with as_of(args["as_of"]):
-        return json_response(OrganizationDetailOut().dump(queries.get(id)))
+        return json_response(compiled(OrganizationDetailOut)(queries.get(id)))
 
 
 @bp.get("/<id>/members")

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate, validates_schema
 
 import models as m
 
+from ...dumping import dump_many
 from ..common import (
     SUMMARIES,
     EvidenceMixin,
@@ -76,8 +77,8 @@ class MemberOut(Schema):
 
 
 class OrganizationDetailOut(EvidenceMixin, OrganizationOut):
-    members = fields.Function(lambda o: MemberOut(many=True).dump(in_force(o.memberships)))
-    memberships = fields.Function(lambda o: MembershipOut(many=True).dump(in_force(o.member_of)))
+    members = fields.Function(lambda o: dump_many(MemberOut, in_force(o.memberships)))
+    memberships = fields.Function(lambda o: dump_many(MembershipOut, in_force(o.member_of)))
 
 
 class MembershipIn(SeedSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import AsOfArgs, parse
 from ...responses import json_response
@@ -27,7 +28,7 @@ def get_person(id: str) -> Response:
     """Get one person with their roles (as of a day, if asked) and evidence."""
     args = parse(AsOfArgs(), request.args)
     with as_of(args["as_of"]):
-        return json_response(PersonDetailOut().dump(queries.get(id)))
+        return json_response(compiled(PersonDetailOut)(queries.get(id)))
 
 
 @bp.get("/<id>/meetings")

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate, validates_schema
 
 import models as m
 
+from ...dumping import dump_many
 from ..common import (
     SUMMARIES,
     EvidenceMixin,
@@ -60,7 +61,7 @@ class PersonOut(Resource):
 
 
 class PersonDetailOut(EvidenceMixin, PersonOut):
-    roles = fields.Function(lambda p: RoleOut(many=True).dump(in_force(p.roles)))  # type: ignore[assignment]
+    roles = fields.Function(lambda p: dump_many(RoleOut, in_force(p.roles)))  # type: ignore[assignment]
 
 
 class RoleIn(SeedSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 
+from ...dumping import compiled
 from ...listing import list_response
 from ...params import NoArgs, parse
 from ...responses import json_response
@@ -23,4 +24,4 @@ def list_sources() -> Response:
 def get_source(id: str) -> Response:
     """Get one source with the quotes taken from it."""
     parse(NoArgs(), request.args)
-    return json_response(SourceDetailOut().dump(queries.get(id)))
+    return json_response(compiled(SourceDetailOut)(queries.get(id)))

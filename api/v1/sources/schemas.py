@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate, validates_schema
 
 import models as m
 
+from ...dumping import dump_many
 from ..common import (
     SUMMARIES,
     PartialDate,
@@ -46,7 +47,7 @@ class SourceDetailOut(SourceOut):
 
     def _quotes(self, source: Any) -> list[dict[str, Any]]:
         quoted = [ev for ev in source.evidence if ev.quote is not None]
-        return QuoteOut(many=True).dump(quoted)  # type: ignore[no-any-return]
+        return dump_many(QuoteOut, quoted)  # type: ignore[no-any-return]
 
 
 class SourceIn(SeedSchema):
