@@ -7,7 +7,18 @@ from typing import Any
 
 from flask import Flask
 
-from . import caching, config, cors, db, docs, errors, observability, ratelimit, security
+from . import (
+    caching,
+    config,
+    cors,
+    db,
+    docs,
+    errors,
+    observability,
+    ratelimit,
+    revalidate,
+    security,
+)
 from .cli import register_commands
 from .v1 import bp as v1
 
@@ -30,4 +41,5 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(v1)
     docs.init_app(app)
     register_commands(app)
+    revalidate.init_app(app)  # outermost: answers still-valid ETags before Flask
     return app

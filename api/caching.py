@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
 from sqlalchemy import select
+from werkzeug.datastructures import Headers
 from werkzeug.http import http_date
 
 import models as m
@@ -39,6 +40,13 @@ class VersionCache:
         self._read_at = 0.0
         self._lock = threading.Lock()
 
+    def cached(self) -> Version | None:
+        """The version read less than `ttl` seconds ago, or None (no query is made)."""
+        value = self._value
+        if value is not None and time.monotonic() - self._read_at < self.ttl:
+            return value
+        return None
+
     def get(self) -> Version:
         now = time.monotonic()
         value = self._value
@@ -62,17 +70,14 @@ class VersionCache:
             return self._value
 
 
-def _etag(version: Version) -> str:
+def etag_for(version: Version, host: str, full_path: str, headers: Headers) -> str:
     """Strong validator: the same data version, URL, host and format give the same body."""
-    basis = "|".join(
-        (
-            str(version.number),
-            request.host,
-            request.full_path,
-            request.headers.get("Accept", ""),
-        )
-    )
+    basis = "|".join((str(version.number), host, full_path, headers.get("Accept", "")))
     return hashlib.sha256(basis.encode()).hexdigest()[:32]
+
+
+def cacheable(path: str) -> bool:
+    return path.startswith(CACHED_PREFIX) and path not in UNCACHED
 
 
 def init_app(app: Flask) -> None:
@@ -81,12 +86,10 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def _revalidate() -> Response | None:
-        if request.method not in ("GET", "HEAD") or not request.path.startswith(CACHED_PREFIX):
-            return None
-        if request.path in UNCACHED:
+        if request.method not in ("GET", "HEAD") or not cacheable(request.path):
             return None
         version = versions.get()
-        etag = _etag(version)
+        etag = etag_for(version, request.host, request.full_path, request.headers)
         g.etag, g.last_modified = etag, version.changed_at
         # Only an exact validator: `*` would also match a request that is about to fail.
         if not request.if_none_match.star_tag and etag in request.if_none_match:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_cors import CORS
+from werkzeug.datastructures import Headers
 
 EXPOSED = [
     "ETag",
@@ -18,6 +19,13 @@ EXPOSED = [
     "Deprecation",
     "Sunset",
 ]
+
+
+def simple_headers(headers: Headers) -> None:
+    """What flask-cors adds to a simple (non-preflight) response under /api/ (every origin
+    may read): for answers made outside Flask (api/revalidate.py); tests compare the two."""
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = ", ".join(sorted(EXPOSED))
 
 
 def init_app(app: Flask) -> None:

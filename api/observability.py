@@ -60,11 +60,67 @@ def _metrics(app: Flask) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
 
-        GunicornInternalPrometheusMetrics(app, path="/metrics", group_by="url_rule")
+        exporter: Any = GunicornInternalPrometheusMetrics(app, path="/metrics", group_by="url_rule")
     else:
         from prometheus_flask_exporter import PrometheusMetrics
 
-        PrometheusMetrics(app, path="/metrics", group_by="url_rule", registry=CollectorRegistry())
+        exporter = PrometheusMetrics(
+            app, path="/metrics", group_by="url_rule", registry=CollectorRegistry()
+        )
+    app.extensions["regsec.metrics"] = exporter
+
+
+def request_id(incoming: str) -> str:
+    """The client's X-Request-Id when it is a sane token, else a new one."""
+    return incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+
+
+def access_line(
+    method: str,
+    path: str,
+    status: int,
+    started: float | None,
+    request_id: str,
+    client: str | None,
+    size: int | None,
+) -> None:
+    if not access_log.isEnabledFor(logging.INFO):
+        return
+    duration = (time.perf_counter() - started) * 1000 if started else None
+    access_log.info(
+        "request",
+        extra={
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": None if duration is None else round(duration, 2),
+            "request_id": request_id,
+            "client": client,
+            "bytes": size,
+        },
+    )
+
+
+def record(
+    app: Flask,
+    method: str,
+    path: str,
+    rule: str,
+    status: int,
+    started: float,
+    request_id: str,
+    client: str | None,
+) -> None:
+    """Count and log a request answered outside Flask (api/revalidate.py) as the exporter
+    and `_finish` below count and log the others."""
+    collectors = app.extensions["regsec.metrics"].registry._names_to_collectors
+    seconds = max(time.perf_counter() - started, 0.0)
+    code = str(status)
+    collectors["flask_http_request_duration_seconds"].labels(
+        method=method, url_rule=rule, status=code
+    ).observe(seconds)
+    collectors["flask_http_request_total"].labels(method=method, status=code).inc()
+    access_line(method, path, status, started, request_id, client, 0)
 
 
 def init_app(app: Flask) -> None:
@@ -74,25 +130,19 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
-        incoming = request.headers.get("X-Request-Id", "")
-        g.request_id = incoming if _VALID_ID.match(incoming) else uuid.uuid4().hex
+        g.request_id = request_id(request.headers.get("X-Request-Id", ""))
 
     @app.after_request
     def _finish(response: Response) -> Response:
-        request_id = g.get("request_id") or uuid.uuid4().hex
-        response.headers["X-Request-Id"] = request_id
-        started = g.get("started")
-        duration = (time.perf_counter() - started) * 1000 if started else None
-        access_log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": None if duration is None else round(duration, 2),
-                "request_id": request_id,
-                "client": request.remote_addr,
-                "bytes": response.calculate_content_length(),
-            },
+        rid = g.get("request_id") or uuid.uuid4().hex
+        response.headers["X-Request-Id"] = rid
+        access_line(
+            request.method,
+            request.path,
+            response.status_code,
+            g.get("started"),
+            rid,
+            request.remote_addr,
+            response.calculate_content_length(),
         )
         return response

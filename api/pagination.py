@@ -90,7 +90,9 @@ class Page:
 
 def count(stmt: Select[Any]) -> tuple[int | None, int | None]:
     """Matches counted up to COUNT_CAP: (total, None) or (None, COUNT_CAP) beyond it."""
-    capped = stmt.order_by(None).limit(COUNT_CAP + 1).subquery()
+    # Only the rows are counted: the subquery selects a constant, not every column.
+    rows = stmt.with_only_columns(literal(1), maintain_column_froms=True)
+    capped = rows.order_by(None).limit(COUNT_CAP + 1).subquery()
     total = db.session().scalar(select(func.count()).select_from(capped))
     if total is not None and total > COUNT_CAP:
         return None, COUNT_CAP

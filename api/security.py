@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.datastructures import Headers
 
 from .errors import ApiError
 
@@ -30,6 +31,16 @@ DOCS_CSP = (
     "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def response_headers(headers: Headers, path: str) -> None:
+    """The hardening headers of every response."""
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Resource-Policy"] = "cross-origin"
+    headers["Content-Security-Policy"] = DOCS_CSP if path.startswith("/apidocs") else API_CSP
+    headers.pop("Server", None)
 
 
 def init_app(app: Flask) -> None:
@@ -73,13 +84,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["Referrer-Policy"] = "no-referrer"
-        headers["X-Frame-Options"] = "DENY"
-        headers["Cross-Origin-Resource-Policy"] = "cross-origin"
-        docs = request.path.startswith("/apidocs")
-        headers["Content-Security-Policy"] = DOCS_CSP if docs else API_CSP
-        headers.pop("Server", None)
+        response_headers(headers, request.path)
         # The rate limiter sets Retry-After on every response: keep it only where it means
         # something, and on a 503 keep the value the error handler chose.
         if response.status_code == 503 and g.get("retry_after"):
