@@ -38,7 +38,8 @@ class Evidence(Base):
     __table_args__ = (UniqueConstraint("source_id", "quote_key"),)
 
     id: Mapped[intpk]
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    # Looked up through the unique (source_id, quote_key) index: no index of its own.
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
     quote: Mapped[text]
     # The quote itself is unbounded text; uniqueness is enforced on a bounded key.
     quote_key: Mapped[str] = mapped_column(String(64))
@@ -57,7 +58,8 @@ class EvidenceLink(Base):
     )
 
     id: Mapped[intpk]
-    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"), index=True)
+    # Leads the unique index below, which serves lookups by evidence: no index of its own.
+    evidence_id: Mapped[int] = mapped_column(ForeignKey("evidence.id"))
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int] = mapped_column(Integer)
     # Which part of the fact the evidence supports: the fact itself or one attribute.
