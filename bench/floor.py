@@ -97,9 +97,12 @@ def sql(dialect: str) -> dict[str, str]:
         f"{children(obj(*amount), 'commitment_amounts a')} AS amounts"
     )
     summary = f"{select} {joins}"
+    # Nested EXISTS, the shape the project's query has: with a JOIN inside one EXISTS,
+    # PostgreSQL at 1M rows planned a semi-join over every JP giver and a sort (~4 s).
     giver = (
-        "EXISTS (SELECT 1 FROM commitment_parties gp JOIN countries gc ON gc.id = gp.country_id "
-        "WHERE gp.commitment_id = c.id AND gp.side = 'giver' AND gc.iso2 = :giver)"
+        "EXISTS (SELECT 1 FROM commitment_parties gp WHERE gp.commitment_id = c.id "
+        "AND gp.side = 'giver' AND EXISTS (SELECT 1 FROM countries gc "
+        "WHERE gc.id = gp.country_id AND gc.iso2 = :giver))"
     )
     detail_party = obj(*party, f"'evidence', {evidence('commitment_party', 'cp.id')}")
     detail_amount = obj(*amount, f"'evidence', {evidence('commitment_amount', 'a.id')}")
