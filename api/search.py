@@ -155,7 +155,8 @@ def matches(dialect: str, subject_type: str | None, q: str) -> Subquery:
             .where(literal_column("search_fts").op("MATCH")(expression))
         )
     else:
-        vector = func.to_tsvector(literal_column("'english'"), doc.body)
+        # The stored generated column (migration 0004): to_tsvector('english', body)
+        vector = literal_column("search_documents.vector")
         query = func.plainto_tsquery(literal_column("'english'"), " ".join(words))
         rank = func.ts_rank(vector, query).label("rank")
         stmt = select(doc.subject_type, doc.subject_id, rank).where(vector.op("@@")(query))

@@ -936,11 +936,11 @@ class PostgresWriter(Writer):
                     )
                     self._constraints.append(constraint)
         self._gin = any(
-            i["name"] == "ix_search_documents_tsv"
+            i["name"] == "ix_search_documents_vector"
             for i in inspect(self.conn).get_indexes("search_documents")
         )
         if self._gin:
-            self.conn.exec_driver_sql("DROP INDEX ix_search_documents_tsv")
+            self.conn.exec_driver_sql("DROP INDEX ix_search_documents_vector")
         self.steps["drop constraints, GIN index"] = time.perf_counter() - started
         super().before()
 
@@ -961,8 +961,7 @@ class PostgresWriter(Writer):
         if self._gin:
             started = time.perf_counter()
             self.conn.exec_driver_sql(
-                "CREATE INDEX ix_search_documents_tsv ON search_documents "
-                "USING gin (to_tsvector('english', body))"
+                "CREATE INDEX ix_search_documents_vector ON search_documents USING gin (vector)"
             )
             self.steps["search GIN index"] = time.perf_counter() - started
 

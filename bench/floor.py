@@ -122,9 +122,9 @@ def sql(dialect: str) -> dict[str, str]:
         f"'evidence', {evidence('commitment_status_event', 'e2.id')}",
     )
     fts = (
-        "SELECT d.subject_id, ts_rank(to_tsvector('english', d.body), q) AS rank "
+        "SELECT d.subject_id, ts_rank(d.vector, q) AS rank "
         "FROM search_documents d, plainto_tsquery('english', :q) q "
-        "WHERE to_tsvector('english', d.body) @@ q AND d.subject_type = 'commitment'"
+        "WHERE d.vector @@ q AND d.subject_type = 'commitment'"
         if pg
         else "SELECT d.subject_id, -bm25(search_fts) AS rank FROM search_fts "
         "JOIN search_documents d ON d.id = search_fts.rowid "

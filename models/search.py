@@ -13,9 +13,10 @@ from .base import Base, intpk
 class SearchDocument(Base):
     """One searchable text per resource: its names, summary and evidence quotes.
 
-    Indexed by an SQLite FTS5 table (`search_fts`, external content) or a PostgreSQL GIN
-    index on `to_tsvector('english', body)`; both are created by the migrations and kept
-    out of the models because they are dialect-specific.
+    Indexed by an SQLite FTS5 table (`search_fts`, external content) or, on PostgreSQL, a
+    stored generated column `vector` = `to_tsvector('english', body)` with a GIN index;
+    both are created by the migrations and kept out of the models because they are
+    dialect-specific.
     """
 
     __tablename__ = "search_documents"
@@ -43,6 +44,7 @@ search_fts = Table("search_fts", fts_metadata, Column("rowid", Integer), Column(
 
 # Objects the migrations create per dialect that the models do not declare.
 DIALECT_OBJECTS = frozenset(
-    {"search_fts", "ix_search_documents_tsv"}
+    # PostgreSQL: the stored tsvector column of search_documents and its GIN index
+    {"search_fts", "ix_search_documents_vector", "vector"}
     | {f"search_fts_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")}
 )

@@ -50,5 +50,7 @@ def test_the_search_index_exists_for_the_dialect(database_url: str, app: object)
             assert "search_fts" in inspector.get_table_names()
         else:
             names = {i["name"] for i in inspector.get_indexes("search_documents")}
-            assert "ix_search_documents_tsv" in names
+            assert "ix_search_documents_vector" in names
+            columns = {c["name"] for c in inspector.get_columns("search_documents")}
+            assert "vector" in columns
     engine.dispose()
