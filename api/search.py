@@ -156,7 +156,7 @@ def matches(dialect: str, subject_type: str | None, q: str) -> Subquery:
         )
     else:
         # The stored generated column (migration 0004): to_tsvector('english', body)
-        vector = literal_column("search_documents.vector")
+        vector: ColumnElement[Any] = literal_column("search_documents.vector")
         query = func.plainto_tsquery(literal_column("'english'"), " ".join(words))
         rank = func.ts_rank(vector, query).label("rank")
         stmt = select(doc.subject_type, doc.subject_id, rank).where(vector.op("@@")(query))
