@@ -16,11 +16,12 @@ SQLAlchemy Core `insert()` run as one executemany per table and chunk, foreign k
 unchecked during the load (`--check` runs `PRAGMA foreign_key_check` after it),
 `synchronous=OFF`, a rollback journal (WAL again after), a large page cache, indexes
 kept (at 1M rows SQLite updates them faster than it re-creates them), the FTS5 index
-rebuilt once at the end. PostgreSQL: `COPY ... FROM STDIN`, in one transaction that drops the secondary indexes, the unique and
-foreign-key constraints and the GIN search index of the tables it fills and re-creates them
-afterwards (re-adding a constraint checks every row). Evidence links of a fact's child rows
-(the quote of a commitment also supports its parties, amounts, ...) are derived in SQL with
-`INSERT ... SELECT`, which the database does faster than Python builds and sends them.
+rebuilt once at the end. PostgreSQL: `COPY ... FROM STDIN`, in one transaction that drops
+the secondary indexes, the unique and foreign-key constraints and the GIN search index of
+the tables it fills and re-creates them afterwards (re-adding a constraint checks every
+row). Evidence links of a fact's child rows (the quote of a commitment also supports its
+parties, amounts, ...) are derived in SQL with `INSERT ... SELECT`, which the database does
+faster than Python builds and sends them.
 
 Synthetic rows have slugs starting `syn-`; the generator refuses to run when some exist
 unless asked to replace them. Seed data in the same database is left alone.
