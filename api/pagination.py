@@ -120,9 +120,7 @@ def paginate(
         backwards = direction == "prev"
         stmt = stmt.where(after(order, values, reverse=backwards))
     keys = [k.reverse() if backwards else k for k in order]
-    rows: list[Any] = list(
-        db.session().execute(stmt.order_by(*ordering(keys)).limit(limit + 1)).unique()
-    )
+    rows: list[Any] = list(_rows(stmt.order_by(*ordering(keys)).limit(limit + 1), convert))
     has_more = len(rows) > limit
     rows = rows[:limit]
     if convert is not None:
@@ -159,9 +157,7 @@ def stream(
     while cap is None or sent < cap:
         size = batch if cap is None else min(batch, cap - sent)
         page = stmt if values is None else stmt.where(after(order, values, reverse=False))
-        rows: Sequence[Any] = list(
-            session.execute(page.order_by(*ordering(order)).limit(size)).unique()
-        )
+        rows: Sequence[Any] = list(_rows(page.order_by(*ordering(order)).limit(size), convert))
         if convert is not None:
             rows = convert(rows)
         yield from rows
@@ -170,6 +166,13 @@ def stream(
             return
         values = [k.get(rows[-1]) for k in order]
         session.expunge_all()
+
+
+def _rows(stmt: Select[Any], convert: Convert | None) -> Any:
+    """Result rows; ORM entities de-duplicated (joined eager loads repeat them), plain rows
+    (`convert` given) as they come: they may hold JSON values, which cannot be hashed."""
+    result = db.session().execute(stmt)
+    return result if convert is not None else result.unique()
 
 
 def after(order: Sequence[SortKey], values: list[Any], *, reverse: bool) -> ColumnElement[bool]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Request, Response, current_app, g, request
+from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import Headers
 
 from .errors import ApiError
@@ -33,6 +34,17 @@ DOCS_CSP = (
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 
 
+class NoSessions(SessionInterface):
+    """The API keeps no state between requests and sets no cookies: Flask's default would
+    still open (and sign) a cookie session for every request."""
+
+    def open_session(self, app: Flask, request: Request) -> None:
+        return None  # Flask then uses a NullSession, which refuses writes
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        return None
+
+
 def response_headers(headers: Headers, path: str) -> None:
     """The hardening headers of every response."""
     headers["X-Content-Type-Options"] = "nosniff"
@@ -44,6 +56,8 @@ def response_headers(headers: Headers, path: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = NoSessions()
+
     @app.before_request
     def _limits() -> None:
         if request.path == "/metrics" and not _private_client():

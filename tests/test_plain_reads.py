@@ -43,7 +43,23 @@ LISTS = [
     "/api/v1/commitments?format=ndjson&q=vessel",
     "/api/v1/countries/JP/commitments?limit=5",
     "/api/v1/organizations/asean/commitments",
+    "/api/v1/meetings",
+    "/api/v1/meetings?limit=4&sort=-start_date",
+    "/api/v1/meetings?participant=MM&attendance=absent",
+    "/api/v1/meetings?q=summit&fields=title,country",
+    "/api/v1/meetings?expand=parent",
+    "/api/v1/meetings?format=csv",
+    "/api/v1/countries/JP/meetings",
+    "/api/v1/incidents",
+    "/api/v1/incidents?limit=3&sort=-occurred_on",
+    "/api/v1/incidents?actor=CN&actor_role=initiator",
+    "/api/v1/incidents?format=geojson",
+    "/api/v1/incidents?format=ndjson&q=water",
+    "/api/v1/incidents?expand=dispute,actors",
+    "/api/v1/countries/PH/incidents",
 ]
+# Resources read as plain rows, whose every detail is compared.
+DETAILS = ["commitments", "meetings", "incidents"]
 
 
 def _apps(url: str) -> Iterator[Pair]:
@@ -101,11 +117,13 @@ def test_every_page_of_a_walk_is_the_same(pair: Pair) -> None:
     assert pages >= 1
 
 
-def test_every_commitment_detail_is_the_same(pair: Pair) -> None:
-    ids = [c["id"] for c in pair[1].get("/api/v1/commitments?limit=500").get_json()["data"]]
-    for public_id in ids[:120]:
-        same(pair, f"/api/v1/commitments/{public_id}")
-    same(pair, "/api/v1/commitments/no-such-commitment")  # the 404 problem too
+@pytest.mark.parametrize("collection", DETAILS)
+def test_every_detail_is_the_same(pair: Pair, collection: str) -> None:
+    listed = pair[1].get(f"/api/v1/{collection}?limit=500").get_json()["data"]
+    assert listed
+    for item in listed[:120]:
+        same(pair, f"/api/v1/{collection}/{item['id']}")
+    same(pair, f"/api/v1/{collection}/no-such-id")  # the 404 problem too
 
 
 def test_the_plain_list_costs_a_fixed_number_of_statements(seeded: Pair) -> None:

@@ -6,6 +6,8 @@ import json
 import logging
 
 import pytest
+from flask import Flask, session
+from flask.sessions import NullSession
 
 from tests.conftest import ContractClient
 
@@ -81,3 +83,10 @@ def test_one_json_access_log_line_per_request(
     assert line["status"] == 200 and line["request_id"] == "trace-42"
     assert line["client"] == "127.0.0.1" and line["duration_ms"] >= 0
     assert response.headers["X-Request-Id"] == "trace-42"
+
+
+def test_the_api_opens_no_sessions_and_sets_no_cookies(app: Flask, api: ContractClient) -> None:
+    response = api.get("/api/v1/commitments?limit=1")
+    assert "Set-Cookie" not in response.headers
+    with app.test_request_context("/api/v1/commitments"):
+        assert isinstance(session._get_current_object(), NullSession)  # type: ignore[attr-defined]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 import models as m
 
+from ... import rows
 from ...filters import Choice, Flag, Number, PartialDate, Related, Text, split_ids
 from ...listing import Collection
 from ...pagination import by_column, by_nullable
@@ -23,6 +27,16 @@ def _actor(values: list[str]) -> ColumnElement[bool]:
         A.organization.has(m.Organization.slug.in_(slugs)),
     )
 
+
+# What a summary reads besides the incident's own columns (api/rows.py) ...
+SUMMARY: rows.Spec = {"dispute": {}, "actors": {"country": {}, "organization": {}}}
+# ... and the detail, with the evidence of every nested row.
+DETAIL: rows.Spec = {
+    **SUMMARY,
+    "actors": {"country": {}, "organization": {}, "evidence_links": {}},
+    "accounts": {"country": {}, "evidence_links": {}},
+    "evidence_links": {},
+}
 
 COLLECTION = Collection(
     type="incident",
@@ -51,6 +65,12 @@ COLLECTION = Collection(
         "kind": by_column("kind", Inc.kind),
     },
     default_sort=("id",),
+    load=(
+        selectinload(Inc.dispute),
+        chain(Inc.actors, A.country),
+        chain(Inc.actors, A.organization),
+    ),
+    rows=SUMMARY,
     expansions={
         "dispute": [chain(Inc.dispute, m.Dispute.claimants, m.DisputeClaimant.country)],
         "actors": [],
@@ -64,9 +84,7 @@ def listing(
     organization_id: int | None = None,
     dispute_id: int | None = None,
 ) -> Select[m.Incident]:
-    stmt = select(Inc).options(
-        selectinload(Inc.dispute), chain(Inc.actors, A.country), chain(Inc.actors, A.organization)
-    )
+    stmt = select(Inc)
     if country_id is not None:
         stmt = stmt.where(Inc.actors.any(A.country_id == country_id))
     if organization_id is not None:
@@ -76,11 +94,16 @@ def listing(
     return stmt
 
 
-def get(slug: str) -> m.Incident:
+def get(slug: str) -> Any:
+    """One incident with everything its detail shows (plain rows, or ORM objects)."""
+    if current_app.config["PLAIN_READS"]:
+        stmt = select(*rows.columns(Inc)).where(Inc.slug == slug)
+        return rows.one(Inc, stmt, DETAIL, "incident", slug)
     stmt = (
         listing()
         .where(Inc.slug == slug)
         .options(
+            *COLLECTION.load,
             selectinload(Inc.evidence_links),
             chain(Inc.actors, A.evidence_links),
             chain(Inc.accounts, m.IncidentAccount.country),

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import current_app
 from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 import models as m
 
+from ... import rows
 from ...filters import Choice, PartialDate, Related, Text, split_ids
 from ...listing import Collection
 from ...pagination import by_column, by_nullable
@@ -24,6 +28,16 @@ def _participant(values: list[str]) -> ColumnElement[bool]:
         P.person.has(m.Person.slug.in_(slugs)),
     )
 
+
+# What a summary reads besides the meeting's own columns (api/rows.py) ...
+SUMMARY: rows.Spec = {"country": {}, "host_country": {}, "parent": {}}
+# ... and the detail, with the evidence of every nested row.
+DETAIL: rows.Spec = {
+    **SUMMARY,
+    "participants": {"country": {}, "organization": {}, "person": {}, "evidence_links": {}},
+    "outcomes": {"evidence_links": {}},
+    "evidence_links": {},
+}
 
 COLLECTION = Collection(
     type="meeting",
@@ -67,6 +81,12 @@ COLLECTION = Collection(
         "kind": by_column("kind", m.Meeting.kind),
     },
     default_sort=("id",),
+    load=(
+        selectinload(m.Meeting.country),
+        selectinload(m.Meeting.host_country),
+        selectinload(m.Meeting.parent),
+    ),
+    rows=SUMMARY,
     expansions={
         "country": [],
         "host_country": [],
@@ -85,11 +105,7 @@ def listing(
     organization_id: int | None = None,
     person_id: int | None = None,
 ) -> Select[m.Meeting]:
-    stmt = select(m.Meeting).options(
-        selectinload(m.Meeting.country),
-        selectinload(m.Meeting.host_country),
-        selectinload(m.Meeting.parent),
-    )
+    stmt = select(m.Meeting)
     if country_id is not None:
         stmt = stmt.where(m.Meeting.participants.any(P.country_id == country_id))
     if organization_id is not None:
@@ -99,11 +115,16 @@ def listing(
     return stmt
 
 
-def get(slug: str) -> m.Meeting:
+def get(slug: str) -> Any:
+    """One meeting with everything its detail shows (plain rows, or ORM objects)."""
+    if current_app.config["PLAIN_READS"]:
+        stmt = select(*rows.columns(m.Meeting)).where(m.Meeting.slug == slug)
+        return rows.one(m.Meeting, stmt, DETAIL, "meeting", slug)
     stmt = (
         listing()
         .where(m.Meeting.slug == slug)
         .options(
+            *COLLECTION.load,
             selectinload(m.Meeting.evidence_links),
             chain(m.Meeting.participants, P.country),
             chain(m.Meeting.participants, P.organization),
