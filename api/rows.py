@@ -18,7 +18,7 @@ one-to-many relationships are supported; anything else is refused when declared.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
@@ -107,6 +107,16 @@ def hits(model: type[Any], spec: Spec) -> Callable[[Sequence[Row[Any]]], list[Hi
     return convert
 
 
+def padded(keys: Iterable[Any]) -> list[Any]:
+    """The keys sorted, the last repeated up to a power of two. Each length of an `IN (...)`
+    list is its own SQL text, which the driver prepares and keeps per connection (sqlite3's
+    statement cache, PostgreSQL's prepared statements): lists of any length from 1 to 500
+    would make hundreds; padded, a relation has at most ten."""
+    ordered = sorted(keys)
+    size = 1 << (len(ordered) - 1).bit_length() if ordered else 0
+    return ordered + ordered[-1:] * (size - len(ordered))
+
+
 @cache
 def _relationship(model: Any, name: str) -> tuple[str, str, type[Any], Select[Any], bool]:
     """(local attribute, remote attribute, target class, statement, many); the statement
@@ -153,7 +163,7 @@ def _load(model: Any, objs: list[Any], spec: Spec, evidence: list[Any]) -> None:
                 o.__dict__[name] = table.get(o.__dict__[local])
             continue
         keys = {k for o in objs if (k := o.__dict__[local]) is not None}
-        children = build(target, execute(stmt, {"keys": sorted(keys)})) if keys else []
+        children = build(target, execute(stmt, {"keys": padded(keys)})) if keys else []
         if many:
             groups: dict[Any, list[Any]] = defaultdict(list)
             for child in children:
@@ -195,7 +205,7 @@ def _load_evidence(wanted: list[tuple[str, list[Any]]]) -> None:
             o.__dict__[EVIDENCE] = []
     condition = or_(
         *(
-            and_(L.subject_type == t, L.subject_id.in_(sorted(objs)))
+            and_(L.subject_type == t, L.subject_id.in_(padded(objs)))
             for t, objs in sorted(by_type.items())
         )
     )

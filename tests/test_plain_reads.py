@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 import models as m
 from api import create_app, db
 from api.cli import upgrade
+from api.rows import padded
 from api.seeding import bump_version
 from api.synthetic import generate
 from tests.conftest import StatementCounter
@@ -170,3 +171,11 @@ def test_reference_rows_are_reread_when_the_data_changes(tmp_path: Path) -> None
     after = giver_names()
     assert renamed not in after and "Renamed for the test" in after
     db.engine(app).dispose()
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 7, 50, 500])
+def test_in_lists_come_in_a_few_lengths(n: int) -> None:
+    keys = list(range(n, 0, -1))
+    out = padded(keys)
+    assert set(out) == set(keys) and out[:n] == sorted(keys)
+    assert len(out) & (len(out) - 1) == 0 and len(out) < 2 * n + 1  # a power of two
