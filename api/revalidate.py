@@ -29,6 +29,9 @@ StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
 
+MAX_REMEMBERED = 10_000  # paths whose URL rule is kept
+
+
 class Revalidation:
     """WSGI middleware in front of the Flask app (see the module docstring)."""
 
@@ -41,8 +44,17 @@ class Revalidation:
         # Leave requests anywhere near a limit to security.py, which answers them properly.
         self.max_url = config["MAX_URL_LENGTH"] // 2
         self.max_headers = config["MAX_HEADER_BYTES"] // 2
-        self.max_age = config["CACHE_MAX_AGE"]
         self.urls = app.url_map
+        self.rules: dict[str, str] = {}  # path -> its URL rule (the metrics label)
+        # Every header but ETag and X-Request-Id is the same on each 304 answered here (all
+        # under /api/v1): built once, by the functions the Flask path uses.
+        same = Headers()
+        same["Cache-Control"] = f"public, max-age={config['CACHE_MAX_AGE']}"
+        same["Vary"] = "Accept, Origin"
+        cors.simple_headers(same)
+        security.response_headers(same, caching.CACHED_PREFIX)
+        remove_entity_headers(same)  # as Werkzeug does for every 304
+        self.headers = same.to_wsgi_list()
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if self.enabled and environ.get("HTTP_IF_NONE_MATCH"):
@@ -73,24 +85,29 @@ class Revalidation:
         etag = caching.etag_for(version, request.host, request.full_path, request.headers)
         if etag not in request.if_none_match:
             return None
-        try:
-            rule = self.urls.bind_to_environ(environ).match(return_rule=True)[0]
-        except Exception:  # noqa: BLE001  # no such route (404), or a redirect: Flask's answer
+        rule = self._rule(environ, path)
+        if rule is None:
             return None
         request_id = observability.request_id(request.headers.get("X-Request-Id", ""))
-        headers = Headers()
-        headers["ETag"] = f'"{etag}"'
-        headers["Cache-Control"] = f"public, max-age={self.max_age}"
-        headers["Vary"] = "Accept, Origin"
-        cors.simple_headers(headers)
-        security.response_headers(headers, path)
-        headers["X-Request-Id"] = request_id
-        remove_entity_headers(headers)  # as Werkzeug does for every 304
-        start_response("304 NOT MODIFIED", headers.to_wsgi_list())
+        headers = [("ETag", f'"{etag}"'), *self.headers, ("X-Request-Id", request_id)]
+        start_response("304 NOT MODIFIED", headers)
         observability.record(
-            self.app, method, path, str(rule), 304, started, request_id, request.remote_addr
+            self.app, method, path, rule, 304, started, request_id, request.remote_addr
         )
         return []
+
+    def _rule(self, environ: dict[str, Any], path: str) -> str | None:
+        """The URL rule `path` matches, remembered for the next request of the same path."""
+        rule = self.rules.get(path)
+        if rule is None:
+            try:
+                rule = str(self.urls.bind_to_environ(environ).match(return_rule=True)[0])
+            except Exception:  # noqa: BLE001  # no route (404) or a redirect: Flask answers
+                return None
+            if len(self.rules) >= MAX_REMEMBERED:
+                self.rules.clear()
+            self.rules[path] = rule
+        return rule
 
 
 def init_app(app: Flask) -> None:
