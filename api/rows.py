@@ -195,21 +195,21 @@ def _reference(model: Any) -> dict[Any, Any]:
     return held[1]  # type: ignore[no-any-return]
 
 
-def _load_evidence(wanted: list[tuple[str, list[Any]]]) -> None:
-    """Every `evidence_links` asked for, with quote and source, in one query."""
+@cache
+def _evidence_statement(types: tuple[str, ...]) -> Select[Any]:
+    """Evidence links of rows of these subject types (ids bound as `ids_0`, `ids_1`, ...),
+    with their quotes and sources; built once per combination of types."""
     L, E, S = m.EvidenceLink, m.Evidence, m.Source
-    by_type: dict[str, dict[int, Any]] = defaultdict(dict)
-    for subject_type, objs in wanted:
-        for o in objs:
-            by_type[subject_type][o.id] = o
-            o.__dict__[EVIDENCE] = []
     condition = or_(
         *(
-            and_(L.subject_type == t, L.subject_id.in_(padded(objs)))
-            for t, objs in sorted(by_type.items())
+            and_(
+                L.subject_type == t,
+                L.subject_id.in_(bindparam(f"ids_{i}", expanding=True)),
+            )
+            for i, t in enumerate(types)
         )
     )
-    stmt = (
+    return (
         select(
             *columns(L),
             *(c.label(f"e_{c.key}") for c in columns(E)),
@@ -220,10 +220,22 @@ def _load_evidence(wanted: list[tuple[str, list[Any]]]) -> None:
         .where(condition)
         .order_by(L.id)
     )
+
+
+def _load_evidence(wanted: list[tuple[str, list[Any]]]) -> None:
+    """Every `evidence_links` asked for, with quote and source, in one query."""
+    L, E, S = m.EvidenceLink, m.Evidence, m.Source
+    by_type: dict[str, dict[int, Any]] = defaultdict(dict)
+    for subject_type, objs in wanted:
+        for o in objs:
+            by_type[subject_type][o.id] = o
+            o.__dict__[EVIDENCE] = []
+    types = tuple(sorted(by_type))
+    params = {f"ids_{i}": padded(by_type[t]) for i, t in enumerate(types)}
     link_cls, ev_cls, src_cls = plain_class(L), plain_class(E), plain_class(S)
     evidences: dict[int, Any] = {}
     sources: dict[int, Any] = {}
-    result = execute(stmt)
+    result = execute(_evidence_statement(types), params)
     keys = tuple(result.keys())
     for row in result.fetchall():
         data = dict(zip(keys, row, strict=True))
@@ -242,9 +254,14 @@ def _load_evidence(wanted: list[tuple[str, list[Any]]]) -> None:
         by_type[link.subject_type][link.subject_id].__dict__[EVIDENCE].append(link)
 
 
-def one(model: type[Any], stmt: Select[Any], spec: Spec, kind: str, public_id: str) -> Any:
-    """The single row `stmt` selects, loaded per `spec`, or a 404 problem."""
-    found = build(model, execute(stmt.limit(1)))
+@cache
+def _by_slug(model: Any) -> Select[Any]:
+    return select(*columns(model)).where(model.slug == bindparam("slug")).limit(1)
+
+
+def one(model: Any, spec: Spec, kind: str, public_id: str) -> Any:
+    """The row of `model` whose slug is `public_id`, loaded per `spec`, or a 404 problem."""
+    found = build(model, execute(_by_slug(model), {"slug": public_id}))
     if not found:
         raise ApiError(404, f"No {kind} with id '{public_id}'.", title="Resource not found")
     load(model, found, spec)

@@ -132,9 +132,7 @@ def listing(
 def get(slug: str) -> Any:
     """One commitment with everything its detail shows (plain rows, or ORM objects)."""
     if current_app.config["PLAIN_READS"]:
-        return rows.one(
-            C, select(*rows.columns(C)).where(C.slug == slug), DETAIL, "commitment", slug
-        )
+        return rows.one(C, DETAIL, "commitment", slug)
     stmt = (
         listing()
         .where(C.slug == slug)

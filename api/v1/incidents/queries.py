@@ -97,8 +97,7 @@ def listing(
 def get(slug: str) -> Any:
     """One incident with everything its detail shows (plain rows, or ORM objects)."""
     if current_app.config["PLAIN_READS"]:
-        stmt = select(*rows.columns(Inc)).where(Inc.slug == slug)
-        return rows.one(Inc, stmt, DETAIL, "incident", slug)
+        return rows.one(Inc, DETAIL, "incident", slug)
     stmt = (
         listing()
         .where(Inc.slug == slug)

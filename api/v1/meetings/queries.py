@@ -118,8 +118,7 @@ def listing(
 def get(slug: str) -> Any:
     """One meeting with everything its detail shows (plain rows, or ORM objects)."""
     if current_app.config["PLAIN_READS"]:
-        stmt = select(*rows.columns(m.Meeting)).where(m.Meeting.slug == slug)
-        return rows.one(m.Meeting, stmt, DETAIL, "meeting", slug)
+        return rows.one(m.Meeting, DETAIL, "meeting", slug)
     stmt = (
         listing()
         .where(m.Meeting.slug == slug)
