@@ -9,21 +9,39 @@ objects. What to load is declared per collection as a tree of relationship names
 
     {"meeting": {}, "parties": {"country": {}, "organization": {}}, "evidence_links": {}}
 
-Each relationship costs one `SELECT ... WHERE key IN (...)` for the whole page (like the
-ORM's selectin loading); `evidence_links` of every kind of row are fetched together with
-their quotes and sources in one joined query. Only single-column many-to-one and
-one-to-many relationships are supported; anything else is refused when declared.
+Each relationship costs one `SELECT ... WHERE key IN <the page's keys>` for the whole page
+(like the ORM's selectin loading); `evidence_links` of every kind of row are fetched
+together with their quotes and sources in one joined query. The keys travel as one
+parameter (`keys_in`), so each statement has one SQL text whatever the page size. Only
+single-column many-to-one and one-to-many relationships are supported; anything else is
+refused when declared.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any, NamedTuple
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Result, Row, Select, and_, bindparam, inspect, or_, select
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Result,
+    Row,
+    Select,
+    String,
+    and_,
+    any_,
+    bindparam,
+    func,
+    inspect,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import RelationshipDirection
 
 import models as m
@@ -107,20 +125,36 @@ def hits(model: type[Any], spec: Spec) -> Callable[[Sequence[Row[Any]]], list[Hi
     return convert
 
 
-def padded(keys: Iterable[Any]) -> list[Any]:
-    """The keys sorted, the last repeated up to a power of two. Each length of an `IN (...)`
-    list is its own SQL text, which the driver prepares and keeps per connection (sqlite3's
-    statement cache, PostgreSQL's prepared statements): lists of any length from 1 to 500
-    would make hundreds; padded, a relation has at most ten."""
+def keys_in(column: ColumnElement[Any], name: str, dialect: str) -> ColumnElement[bool]:
+    """`column IN <the keys bound as name>`, the keys as one parameter (`key_values`). An
+    expanding `IN (?, ?, ...)` is rendered again for every length on every execution (a
+    twentieth of a list request) and each length is a statement the driver prepares anew;
+    one array (PostgreSQL) or one JSON text (SQLite's json_each) is neither. Both plans
+    look the keys up in the column's index."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    keys: Select[Any] = select(literal_column("value")).select_from(
+        func.json_each(bindparam(name, type_=String))
+    )
+    return column.in_(keys.scalar_subquery())
+
+
+def key_values(keys: Iterable[Any], dialect: str) -> Any:
+    """The value `keys_in` binds: a list (PostgreSQL) or its JSON text (SQLite)."""
     ordered = sorted(keys)
-    size = 1 << (len(ordered) - 1).bit_length() if ordered else 0
-    return ordered + ordered[-1:] * (size - len(ordered))
+    return ordered if dialect == "postgresql" else json.dumps(ordered)
+
+
+def _dialect() -> str:
+    return db.session().get_bind().dialect.name
 
 
 @cache
-def _relationship(model: Any, name: str) -> tuple[str, str, type[Any], Select[Any], bool]:
+def _relationship(
+    model: Any, name: str, dialect: str = "sqlite"
+) -> tuple[str, str, type[Any], Select[Any], bool]:
     """(local attribute, remote attribute, target class, statement, many); the statement
-    selects the target's rows whose remote column is IN the bound list `keys`."""
+    selects the target's rows whose remote column is among the bound `keys`."""
     rel = inspect(model).relationships[name]
     pairs = rel.local_remote_pairs or []
     if rel.secondary is not None or len(pairs) != 1:
@@ -133,37 +167,35 @@ def _relationship(model: Any, name: str) -> tuple[str, str, type[Any], Select[An
     if not many and rel.direction is not RelationshipDirection.MANYTOONE:
         raise NotImplementedError(f"{model.__name__}.{name}: {rel.direction}")
     order = rel.order_by or rel.mapper.primary_key
-    stmt = (
-        select(*columns(target))
-        .where(remote.in_(bindparam("keys", expanding=True)))
-        .order_by(*order)
-    )
+    stmt = select(*columns(target)).where(keys_in(remote, "keys", dialect)).order_by(*order)
     return local_key, remote_key, target, stmt, many
 
 
 def load(model: type[Any], objs: list[Any], spec: Spec) -> None:
     """Attach the related rows `spec` names to `objs` (rows of `model`), recursively."""
     evidence: list[tuple[str, list[Any]]] = []
-    _load(model, objs, spec, evidence)
+    dialect = _dialect()
+    _load(model, objs, spec, evidence, dialect)
     if evidence:
-        _load_evidence(evidence)
+        _load_evidence(evidence, dialect)
 
 
-def _load(model: Any, objs: list[Any], spec: Spec, evidence: list[Any]) -> None:
+def _load(model: Any, objs: list[Any], spec: Spec, evidence: list[Any], dialect: str) -> None:
     if not objs:
         return
     for name, sub in spec.items():
         if name == EVIDENCE:
             evidence.append((model.subject_type, objs))
             continue
-        local, remote, target, stmt, many = _relationship(model, name)
+        local, remote, target, stmt, many = _relationship(model, name, dialect)
         if target in REFERENCE and not many and not sub and remote == "id":
             table = _reference(target)
             for o in objs:
                 o.__dict__[name] = table.get(o.__dict__[local])
             continue
         keys = {k for o in objs if (k := o.__dict__[local]) is not None}
-        children = build(target, execute(stmt, {"keys": padded(keys)})) if keys else []
+        found = execute(stmt, {"keys": key_values(keys, dialect)}) if keys else None
+        children = build(target, found) if found is not None else []
         if many:
             groups: dict[Any, list[Any]] = defaultdict(list)
             for child in children:
@@ -175,7 +207,7 @@ def _load(model: Any, objs: list[Any], spec: Spec, evidence: list[Any]) -> None:
             for o in objs:
                 o.__dict__[name] = by_key.get(o.__dict__[local])
         if sub:
-            _load(target, children, sub, evidence)
+            _load(target, children, sub, evidence, dialect)
 
 
 # Reference tables: a few hundred rows that change only when the data version does. Each
@@ -196,7 +228,7 @@ def _reference(model: Any) -> dict[Any, Any]:
 
 
 @cache
-def _evidence_statement(types: tuple[str, ...]) -> Select[Any]:
+def _evidence_statement(types: tuple[str, ...], dialect: str) -> Select[Any]:
     """Evidence links of rows of these subject types (ids bound as `ids_0`, `ids_1`, ...),
     with their quotes and sources; built once per combination of types."""
     L, E, S = m.EvidenceLink, m.Evidence, m.Source
@@ -204,7 +236,7 @@ def _evidence_statement(types: tuple[str, ...]) -> Select[Any]:
         *(
             and_(
                 L.subject_type == t,
-                L.subject_id.in_(bindparam(f"ids_{i}", expanding=True)),
+                keys_in(L.__table__.c.subject_id, f"ids_{i}", dialect),
             )
             for i, t in enumerate(types)
         )
@@ -222,7 +254,7 @@ def _evidence_statement(types: tuple[str, ...]) -> Select[Any]:
     )
 
 
-def _load_evidence(wanted: list[tuple[str, list[Any]]]) -> None:
+def _load_evidence(wanted: list[tuple[str, list[Any]]], dialect: str) -> None:
     """Every `evidence_links` asked for, with quote and source, in one query."""
     L, E, S = m.EvidenceLink, m.Evidence, m.Source
     by_type: dict[str, dict[int, Any]] = defaultdict(dict)
@@ -231,11 +263,11 @@ def _load_evidence(wanted: list[tuple[str, list[Any]]]) -> None:
             by_type[subject_type][o.id] = o
             o.__dict__[EVIDENCE] = []
     types = tuple(sorted(by_type))
-    params = {f"ids_{i}": padded(by_type[t]) for i, t in enumerate(types)}
+    params = {f"ids_{i}": key_values(by_type[t], dialect) for i, t in enumerate(types)}
     link_cls, ev_cls, src_cls = plain_class(L), plain_class(E), plain_class(S)
     evidences: dict[int, Any] = {}
     sources: dict[int, Any] = {}
-    result = execute(_evidence_statement(types), params)
+    result = execute(_evidence_statement(types, dialect), params)
     keys = tuple(result.keys())
     for row in result.fetchall():
         data = dict(zip(keys, row, strict=True))

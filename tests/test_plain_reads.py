@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 import models as m
 from api import create_app, db
 from api.cli import upgrade
-from api.rows import padded
 from api.seeding import bump_version
 from api.synthetic import generate
 from tests.conftest import StatementCounter
@@ -173,9 +172,29 @@ def test_reference_rows_are_reread_when_the_data_changes(tmp_path: Path) -> None
     db.engine(app).dispose()
 
 
-@pytest.mark.parametrize("n", [1, 2, 3, 7, 50, 500])
-def test_in_lists_come_in_a_few_lengths(n: int) -> None:
-    keys = list(range(n, 0, -1))
-    out = padded(keys)
-    assert set(out) == set(keys) and out[:n] == sorted(keys)
-    assert len(out) & (len(out) - 1) == 0 and len(out) < 2 * n + 1  # a power of two
+def test_a_page_of_any_size_runs_the_same_statements(synthetic: Pair) -> None:
+    """The page's keys travel as one parameter: the SQL texts of the related rows do not
+    depend on the page size (each text is a statement the driver prepares and keeps)."""
+    plain = synthetic[0]
+    engine = db.engine(plain.application)
+    plain.get("/api/v1/commitments?limit=1")  # reads the data version (cached for a second)
+    texts: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        texts.append(statement)
+
+    by_size: dict[int, list[str]] = {}
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for limit in (1, 3, 50, 299):
+            texts.clear()
+            url = f"/api/v1/commitments?count=false&sort=title&limit={limit}"
+            assert len(plain.get(url).get_json()["data"]) == limit
+            by_size[limit] = list(texts)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    # the page, then meetings, people, parties, amounts (a relation no row of the page
+    # has, say a one-row page without a meeting, is not queried)
+    assert len(by_size[299]) == 5
+    # the page's statement differs in its LIMIT; each relation has one text for all sizes
+    assert {text for seen in by_size.values() for text in seen[1:]} == set(by_size[299][1:])
