@@ -87,11 +87,11 @@ def init_app(app: Flask) -> None:
     @app.get("/api/v1/openapi.json")
     def openapi_json() -> Response:
         """Serve the OpenAPI document as JSON."""
-        parse(NoArgs(), request.args)
+        parse(NoArgs, request.args)
         return Response(json.dumps(served_spec()), mimetype="application/json")
 
     @app.get("/api/v1/openapi.yaml")
     def openapi_yaml() -> Response:
         """Serve the OpenAPI document as YAML."""
-        parse(NoArgs(), request.args)
+        parse(NoArgs, request.args)
         return Response(_yaml_for(request.host_url), mimetype="application/yaml")

@@ -115,7 +115,7 @@ def _names(
 
 def parse_query(collection: Collection, args: Any) -> ListQuery:
     """Validate every parameter of a list request; all problems are reported together."""
-    reserved, rest = parse_split(ListArgs(), args)
+    reserved, rest = parse_split(ListArgs, args)
     clauses, errors = parse_filters(collection.filters, rest, collection.groups)
     if errors:
         raise ApiError(

@@ -10,6 +10,7 @@ import hmac
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlencode
 
@@ -70,12 +71,16 @@ class Page:
     def items(self) -> list[Any]:
         return [row[0] for row in self.rows]
 
+    @cached_property
+    def next_url(self) -> str | None:
+        return _page_url(self.next_cursor)
+
+    @cached_property
+    def prev_url(self) -> str | None:
+        return _page_url(self.prev_cursor)
+
     def links(self) -> dict[str, str | None]:
-        return {
-            "self": iri_to_uri(request.url),
-            "next": _page_url(self.next_cursor),
-            "prev": _page_url(self.prev_cursor),
-        }
+        return {"self": iri_to_uri(request.url), "next": self.next_url, "prev": self.prev_url}
 
     def envelope(self, data: list[dict[str, Any]]) -> dict[str, Any]:
         meta: dict[str, Any] = {"limit": self.limit, "total": self.total}
@@ -84,7 +89,7 @@ class Page:
         return {"data": data, "links": self.links(), "meta": meta}
 
     def link_header(self) -> str | None:
-        links = (("next", _page_url(self.next_cursor)), ("prev", _page_url(self.prev_cursor)))
+        links = (("next", self.next_url), ("prev", self.prev_url))
         return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links if url) or None
 
 
@@ -170,9 +175,11 @@ def stream(
 
 def _rows(stmt: Select[Any], convert: Convert | None) -> Any:
     """Result rows; ORM entities de-duplicated (joined eager loads repeat them), plain rows
-    (`convert` given) as they come: they may hold JSON values, which cannot be hashed."""
-    result = db.session().execute(stmt)
-    return result if convert is not None else result.unique()
+    (`convert` given) as they come, from the connection (no ORM result processing: the
+    statement selects columns only); they may hold JSON values, which cannot be hashed."""
+    if convert is not None:
+        return db.session().connection().execute(stmt)
+    return db.session().execute(stmt).unique()
 
 
 def after(order: Sequence[SortKey], values: list[Any], *, reverse: bool) -> ColumnElement[bool]:

@@ -30,7 +30,7 @@ bp.before_request(set_api_root)
 @bp.get("")
 def index() -> Response:
     """Link every collection of the API."""
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     root = api_root()
     return json_response(
         {

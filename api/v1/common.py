@@ -61,17 +61,30 @@ def url_of(obj: Any) -> str:
     return f"{api_root()}/{collection}/{public_id(obj)}"
 
 
+# Per class of object (mapped, or plain rows of a mapped class): collection, type name and
+# the attributes holding the public id and the label. A page holds hundreds of references.
+_REFS: dict[type[Any], tuple[str, str, str, str]] = {}
+
+
+def _ref_parts(cls: type[Any]) -> tuple[str, str, str, str]:
+    kind = MAPPED.get(cls, cls)
+    collection, type_name, label = _COLLECTIONS[kind]
+    parts = _REFS[cls] = (collection, type_name, "iso2" if kind is m.Country else "slug", label)
+    return parts
+
+
 def ref(obj: Any) -> dict[str, Any] | None:
     """The compact reference {id, type, name, url} to a resource, or None."""
     if obj is None:
         return None
-    collection, type_name, label = _COLLECTIONS[_kind(obj)]
-    pid = public_id(obj)
+    cls = type(obj)
+    collection, type_name, key, label = _REFS.get(cls) or _ref_parts(cls)
+    pid = str(getattr(obj, key))
     return {
         "id": pid,
         "type": type_name,
         "name": getattr(obj, label),
-        "url": f"{api_root()}/{collection}/{pid}",
+        "url": f"{_API_ROOT.get() or api_root()}/{collection}/{pid}",
     }
 
 

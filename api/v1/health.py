@@ -51,14 +51,14 @@ def health() -> Response:
     `database` is what the process last saw of the database on real traffic ("ok",
     "unavailable", or "unknown" before any use); readiness is the probe that checks it.
     """
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     return _no_store(json_response({"status": "ok", "database": db.state(current_app)}))
 
 
 @bp.get("/ready")
 def ready() -> Response:
     """Readiness: the database answers, and its Alembic revision is the head of migrations/."""
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     try:
         with db.engine(current_app).connect() as conn:
             conn.execute(text("SELECT 1"))

@@ -23,5 +23,5 @@ def list_commitments() -> Response:
 @bp.get("/<id>")
 def get_commitment(id: str) -> Response:
     """Get one commitment with items, amounts, status history and evidence."""
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     return json_response(compiled(CommitmentDetailOut)(queries.get(id)))

@@ -29,7 +29,7 @@ def list_countries() -> Response:
 @bp.get("/<id>")
 def get_country(id: str) -> Response:
     """Get one country by alpha-2 code (any case), with its memberships."""
-    args = parse(AsOfArgs(), request.args)
+    args = parse(AsOfArgs, request.args)
     with as_of(args["as_of"]):
         return json_response(compiled(CountryDetailOut)(queries.get(id)))
 

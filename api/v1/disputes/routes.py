@@ -24,7 +24,7 @@ def list_disputes() -> Response:
 @bp.get("/<id>")
 def get_dispute(id: str) -> Response:
     """Get one dispute with claimants, features and evidence."""
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     return json_response(compiled(DisputeDetailOut)(queries.get(id)))
 
 

@@ -23,5 +23,5 @@ def list_incidents() -> Response:
 @bp.get("/<id>")
 def get_incident(id: str) -> Response:
     """Get one incident with actors, accounts and evidence."""
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     return json_response(compiled(IncidentDetailOut)(queries.get(id)))

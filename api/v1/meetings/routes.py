@@ -24,7 +24,7 @@ def list_meetings() -> Response:
 @bp.get("/<id>")
 def get_meeting(id: str) -> Response:
     """Get one meeting with participants, outcomes and evidence."""
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     return json_response(compiled(MeetingDetailOut)(queries.get(id)))
 
 

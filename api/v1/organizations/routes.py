@@ -27,7 +27,7 @@ def list_organizations() -> Response:
 @bp.get("/<id>")
 def get_organization(id: str) -> Response:
     """Get one organization with its members (as of a day, if asked) and evidence."""
-    args = parse(AsOfArgs(), request.args)
+    args = parse(AsOfArgs, request.args)
     with as_of(args["as_of"]):
         return json_response(compiled(OrganizationDetailOut)(queries.get(id)))
 

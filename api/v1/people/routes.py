@@ -26,7 +26,7 @@ def list_people() -> Response:
 @bp.get("/<id>")
 def get_person(id: str) -> Response:
     """Get one person with their roles (as of a day, if asked) and evidence."""
-    args = parse(AsOfArgs(), request.args)
+    args = parse(AsOfArgs, request.args)
     with as_of(args["as_of"]):
         return json_response(compiled(PersonDetailOut)(queries.get(id)))
 

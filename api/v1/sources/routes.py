@@ -23,5 +23,5 @@ def list_sources() -> Response:
 @bp.get("/<id>")
 def get_source(id: str) -> Response:
     """Get one source with the quotes taken from it."""
-    parse(NoArgs(), request.args)
+    parse(NoArgs, request.args)
     return json_response(compiled(SourceDetailOut)(queries.get(id)))
