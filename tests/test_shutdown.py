@@ -78,3 +78,26 @@ def test_sigterm_waits_for_the_request_in_flight(tmp_path: Path) -> None:
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_a_taken_port_stops_gunicorn_with_one_clear_error(tmp_path: Path) -> None:
+    """Each worker binds its own SO_REUSEPORT socket (gunicorn.conf.py); a port another
+    server holds must still stop start-up at once, not restart failing workers forever."""
+    gunicorn = Path(sys.executable).parent / "gunicorn"
+    env = {**os.environ, "LOG_LEVEL": "WARNING", "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}"]
+            + ["tests.apps.slow:create()"],
+            cwd=PROJECT_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert done.returncode == 1
+    assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Booting worker" not in done.stderr
