@@ -226,3 +226,31 @@ def test_every_declared_filter_and_operator_is_accepted(
             given = "true" if op == "isnull" else value
             response = api.get(f"/api/v1/{collection}?{param}={given}")
             assert response.status_code == 200, (param, response.get_json())
+
+
+# ---- parsed filters are kept per collection and parameters (api/listing.py) ---------------
+
+
+def test_a_repeated_filter_gives_the_same_page_and_the_same_errors(api: ContractClient) -> None:
+    url = "/api/v1/commitments?giver=JP&made_on__gte=2020&sort=title"
+    first, again = api.get(url).get_json(), api.get(url).get_json()
+    assert first["data"] and again["data"] == first["data"]
+    # the same parameters on another collection are parsed for that collection
+    meetings = api.get("/api/v1/meetings?participant=JP").get_json()["data"]
+    assert meetings and all(m["type"] == "meeting" for m in meetings)
+    bad = "/api/v1/commitments?giver=not%20an%20id&made_on__gte=20x"
+    problems = [api.get(bad).get_json() for _ in range(2)]
+    assert problems[0]["errors"] == problems[1]["errors"]
+    assert {e["name"] for e in problems[1]["errors"]} == {"giver", "made_on__gte"}
+
+
+def test_kept_filters_are_bounded(api: ContractClient) -> None:
+    from api import listing
+
+    for day in range(1, 29):
+        for month in range(1, 13):
+            api.get(f"/api/v1/commitments?made_on__gte=2020-{month:02d}-{day:02d}&limit=1")
+    assert 0 < len(listing._PARSED) <= listing._PARSED_MAX
+    for n in range(listing._PARSED_MAX + 5):
+        listing._filters(COMMITMENTS, (("made_on__gte", str(1000 + n)),))
+    assert len(listing._PARSED) <= listing._PARSED_MAX
