@@ -151,7 +151,7 @@ def _dialect() -> str:
 
 @cache
 def _relationship(
-    model: Any, name: str, dialect: str = "sqlite"
+    model: Any, name: str, dialect: str
 ) -> tuple[str, str, type[Any], Select[Any], bool]:
     """(local attribute, remote attribute, target class, statement, many); the statement
     selects the target's rows whose remote column is among the bound `keys`."""
@@ -307,5 +307,6 @@ def check(model: Any, spec: Spec) -> None:
             if not hasattr(model, "subject_type"):
                 raise NotImplementedError(f"{model.__name__} has no evidence")
             continue
-        target = _relationship(model, name)[2]
+        # the guards and the target do not depend on the dialect the statement is built for
+        target = _relationship(model, name, "sqlite")[2]
         check(target, sub)
