@@ -6,9 +6,11 @@ seconds at most and answers 503 (api/errors.py) instead of hanging:
 - a new connection gives up after `DB_CONNECT_TIMEOUT` seconds;
 - PostgreSQL cancels a statement after `DB_STATEMENT_TIMEOUT_MS` (503 "took too long");
 - a request waits at most `DB_POOL_TIMEOUT` seconds for a pooled connection;
-- every checkout pings the connection first (`pool_pre_ping`), and a disconnect discards
-  the whole pool, so when the database comes back the next request simply reconnects:
-  no restart needed. Connections are also replaced after `DB_POOL_RECYCLE` seconds;
+- every checkout checks the connection's socket (`_closed_by_server`, no round trip): a
+  server that restarted, stopped or ended the session has closed it, and the pool opens a
+  new one instead; a disconnect seen by a statement discards the whole pool. So when the
+  database comes back the next request simply reconnects: no restart needed. Connections
+  are also replaced after `DB_POOL_RECYCLE` seconds;
 - TCP keepalives and `tcp_user_timeout` notice a server that vanished from the network.
 
 Not covered: a server frozen with its sockets open (e.g. SIGSTOP; its kernel still ACKs)
@@ -19,19 +21,22 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import select
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g
+import psycopg
+from flask import Flask, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger("regsec.db")
 
 EXTENSION = "regsec.db"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # the API has no other
 STATE_EXTENSION = "regsec.db.state"
 
 # The same defaults as api/config.py, so make_engine(url) alone is bounded too.
@@ -79,7 +84,6 @@ def make_engine(url: str, settings: Mapping[str, Any] | None = None) -> Engine:
         kwargs = {"connect_args": {"check_same_thread": False, "timeout": busy}}
     else:
         kwargs = {
-            "pool_pre_ping": True,
             "pool_timeout": opts["DB_POOL_TIMEOUT"],
             "pool_recycle": opts["DB_POOL_RECYCLE"],
             "pool_size": opts["DB_POOL_SIZE"],
@@ -90,7 +94,29 @@ def make_engine(url: str, settings: Mapping[str, Any] | None = None) -> Engine:
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.driver == "psycopg":
+        event.listen(engine, "checkout", _closed_by_server)
     return engine
+
+
+def _closed_by_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    """Refuse a pooled connection whose server has hung up, without asking the server.
+
+    An idle connection's socket has nothing to read: every answer was read with its
+    statement, and we LISTEN to nothing. So a readable one holds the end of the session (a
+    restart, `pg_terminate_backend`, a crash: the kernel delivers the FIN or RST, often after
+    a FATAL message) and `DisconnectionError` makes the pool open a new connection instead.
+    `pool_pre_ping` learns the same with a `SELECT 1` round trip on every checkout: the
+    price of one more statement per request (bench/RESULTS.md: a detail is one statement).
+    A server gone silently (no FIN) is not seen here or by a ping until TCP gives up
+    (`tcp_user_timeout` below)."""
+    try:
+        fd = dbapi_connection.pgconn.socket
+    except psycopg.Error as exc:  # the connection already knows it is closed
+        raise DisconnectionError("connection closed") from exc
+    readable, _, _ = select.select([fd], [], [], 0)
+    if readable:
+        raise DisconnectionError("the server closed the connection")
 
 
 def _postgres_connect_args(url: URL, opts: Mapping[str, int]) -> dict[str, Any]:
@@ -166,15 +192,23 @@ def session() -> Session:
         from flask import current_app
 
         g.db_session = current_app.extensions[EXTENSION]()
+        g.db_reads_only = has_request_context() and request.method in READ_METHODS
     s: Session = g.db_session
     return s
 
 
-def _close_session(_exc: BaseException | None) -> None:
+def _close_session(exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
     if s is None:
         return
     try:
+        if exc is None and g.pop("db_reads_only", False):
+            # End a read's transaction with COMMIT, not the ROLLBACK of close(): psycopg
+            # forgets every prepared statement on ROLLBACK (one may have undone the DDL they
+            # were planned against), so no statement would ever be prepared and PostgreSQL
+            # would plan each one on every request (a commitment's detail: 0.9 ms to plan,
+            # 0.4 ms to run). Nothing was written, so both end the transaction alike.
+            s.commit()
         s.close()
     except SQLAlchemyError as exc:
         # The connection died after the response was built (its ROLLBACK failed): discard

@@ -84,7 +84,10 @@ def test_a_postgres_engine_bounds_every_wait() -> None:
     assert params["options"] == "-c statement_timeout=1234"
     assert params["keepalives"] == 1 and params["tcp_user_timeout"] > 0
     assert engine.pool.timeout() == 2
-    assert engine.pool._recycle == 600 and engine.pool._pre_ping is True
+    assert engine.pool._recycle == 600
+    # liveness is checked on the socket at checkout, not with a SELECT 1 round trip
+    assert engine.pool._pre_ping is False
+    assert event.contains(engine, "checkout", db._closed_by_server)
 
 
 def test_url_parameters_win_and_url_options_are_kept() -> None:
@@ -329,6 +332,38 @@ def test_a_statement_over_the_timeout_is_a_503_that_says_too_long(cluster: Clust
         # The cancelled statement does not poison the pool: the next request is served.
         assert client.get("/api/v1/countries/JP").status_code == 200
         print(f"\nstatement_timeout=200ms: 503 after {elapsed * 1000:.0f} ms")
+    finally:
+        db.engine(app).dispose()
+
+
+@pytest.mark.pgcluster
+@pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
+def test_a_connection_the_server_ended_is_replaced_at_checkout(cluster: Cluster) -> None:
+    """No ping per request: a pooled connection whose session the server ended is seen on
+    its socket and replaced, so the next request is served, not failed."""
+    app = pg_app(cluster.url)
+    client = app.test_client()
+
+    def backend() -> int:
+        with app.app_context():
+            pid: int = db.session().execute(text("SELECT pg_backend_pid()")).scalar_one()
+            return pid
+
+    try:
+        assert client.get("/api/v1/countries/JP").status_code == 200
+        first = backend()
+        assert backend() == first  # the pool hands out the same connection again
+        admin = db.make_engine(cluster.url)  # not the app's pool: its own connection
+        with admin.connect() as other:
+            ended = other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+            assert ended.scalar_one() is True
+        admin.dispose()
+        time.sleep(0.2)  # the FATAL message and the FIN reach the socket
+        for _ in range(3):
+            response = client.get("/api/v1/countries/JP")
+            assert response.status_code == 200, response.get_data(as_text=True)
+        assert backend() != first
+        assert db.state(app) == "ok"
     finally:
         db.engine(app).dispose()
 
