@@ -134,11 +134,15 @@ def runner(app: Flask) -> Any:
 
 
 class StatementCounter:
+    """Counts the statements a request sends; the data version's read is left out (it is
+    made once its cached second is up, whenever that falls)."""
+
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, *args: Any) -> None:
-        self.count += 1
+    def __call__(self, _conn: Any, _cursor: Any, statement: str, *args: Any) -> None:
+        if "data_version" not in statement:
+            self.count += 1
 
 
 @pytest.fixture()

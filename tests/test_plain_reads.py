@@ -184,7 +184,8 @@ def test_a_page_of_any_size_runs_the_same_statements(synthetic: Pair) -> None:
     texts: list[str] = []
 
     def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        texts.append(statement)
+        if "data_version" not in statement:  # re-read when its second is up, at any time
+            texts.append(statement)
 
     by_size: dict[int, list[str]] = {}
     event.listen(engine, "before_cursor_execute", record)
