@@ -252,15 +252,17 @@ def _reference(model: Any) -> dict[Any, Any]:
 # ---- relations as JSON the database builds -------------------------------------------------
 #
 # The statement-per-relation loading above costs a round trip and SQLAlchemy's statement
-# machinery per relation: eight statements for a commitment's detail. Here the same tree is
-# one column per top-level relation whose value the database builds as JSON (correlated
-# subqueries, nested as deep as the spec: `json_object`/`json_group_array` on SQLite,
-# `json_build_object`/`json_agg` on PostgreSQL), so a detail is one statement and a list page
-# two. Python only parses it (orjson) and gives each value the type the column's own result
-# processing would (dates, decimals, booleans), so the objects are the ones `_load` builds.
+# machinery per relation: eight statements for a commitment's detail. Here the database
+# builds the tree as JSON (correlated subqueries, nested as deep as the spec:
+# `json_object`/`json_group_array` on SQLite, `json_build_object`/`json_agg` on PostgreSQL):
+# a detail is one statement whose one value is the row with all it shows (`one`), a list page
+# its keyset statement plus one whose columns are the page's relations (`load_tree`). Python
+# only parses it (orjson) and gives each value the type the column's own result processing
+# would (dates, decimals, booleans), so the objects are the ones `_load` builds.
 
 
 def _json_dialect() -> Any:
+    """The request's dialect object (its name, and its result processors for SQLite)."""
     return db.session().get_bind().dialect
 
 
