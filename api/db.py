@@ -161,8 +161,6 @@ class DatabaseState:
         self.value = "ok"
 
     def _on_error(self, context: ExceptionContext) -> None:
-        if context.is_pre_ping:
-            return  # the pool replaces the stale connection; only that outcome counts
         if context.is_disconnect or context.connection is None:
             self.value = "unavailable"
 
