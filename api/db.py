@@ -22,13 +22,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import select
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from flask import Flask, g, has_request_context, request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,6 +40,7 @@ EXTENSION = "regsec.db"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})  # the API has no other
 STATE_EXTENSION = "regsec.db.state"
 COMMIT_READS = "regsec.db.commit_reads"
+READS = "regsec.db.reads"
 
 # The same defaults as api/config.py, so make_engine(url) alone is bounded too.
 DEFAULTS: dict[str, int] = {
@@ -170,6 +172,7 @@ def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = sessionmaker(engine, expire_on_commit=False)
     app.extensions[STATE_EXTENSION] = DatabaseState(engine)
     app.extensions[COMMIT_READS] = engine.dialect.driver == "psycopg"
+    app.extensions[READS] = threading.local() if engine.dialect.name == "sqlite" else None
     app.teardown_appcontext(_close_session)
 
 
@@ -178,6 +181,30 @@ def engine(app: Flask) -> Engine:
     bind = factory.kw["bind"]
     assert isinstance(bind, Engine)
     return bind
+
+
+def reads() -> Connection:
+    """Where plain reads (api/rows.py, keyset pages) run.
+
+    PostgreSQL: the request's session connection, one transaction for the request (a
+    snapshot for all its statements; prepared statements kept, see `_close_session`).
+
+    SQLite: a connection each thread keeps across requests, in autocommit. sqlite3 never
+    opens a transaction for a SELECT, so every statement already saw the latest committed
+    data on the session's connection too; what the session added per request was a pool
+    checkout, a begin, a rollback and a checkin: a fifth of a detail's CPU in-process
+    (1.05 -> 0.88 ms). It stays a SQLAlchemy Connection: the same events, error handling
+    and statement counts."""
+    from flask import current_app
+
+    held: threading.local = current_app.extensions[READS]
+    if held is None:
+        return session().connection()
+    conn: Connection | None = getattr(held, "connection", None)
+    if conn is None or conn.closed or conn.invalidated:
+        conn = engine(current_app).connect().execution_options(isolation_level="AUTOCOMMIT")
+        held.connection = conn
+    return conn
 
 
 def state(app: Flask) -> str:

@@ -199,7 +199,7 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
             stmt = stmt.options(*collection.expansions[name])
     order = query.order
     if query.q is not None:
-        dialect = db.session().get_bind().dialect.name
+        dialect = db.reads().dialect.name
         matches = search.matches(dialect, collection.type, query.q)
         rank = matches.c.rank.cast(Double)
         stmt = stmt.join(matches, matches.c.subject_id == collection.model.id).add_columns(

@@ -98,7 +98,7 @@ def count(stmt: Select[Any]) -> tuple[int | None, int | None]:
     # Only the rows are counted: the subquery selects a constant, not every column.
     rows = stmt.with_only_columns(literal(1), maintain_column_froms=True)
     capped = rows.order_by(None).limit(COUNT_CAP + 1).subquery()
-    total = db.session().scalar(select(func.count()).select_from(capped))
+    total = db.reads().scalar(select(func.count()).select_from(capped))
     if total is not None and total > COUNT_CAP:
         return None, COUNT_CAP
     return total, None
@@ -155,8 +155,7 @@ def stream(
     convert: Convert | None = None,
 ) -> Iterator[Any]:
     """Every row of `stmt` in `order`, fetched in keyset batches (for exports).
-    Each batch is dropped from the session once read, so memory stays flat."""
-    session = db.session()
+    Each batch of ORM objects is dropped from the session once read, so memory stays flat."""
     values = decode_cursor(cursor, order)[1] if cursor else None
     sent = 0
     while cap is None or sent < cap:
@@ -170,7 +169,8 @@ def stream(
         if len(rows) < size:
             return
         values = [k.get(rows[-1]) for k in order]
-        session.expunge_all()
+        if convert is None:
+            db.session().expunge_all()
 
 
 def _rows(stmt: Select[Any], convert: Convert | None) -> Any:
@@ -178,7 +178,7 @@ def _rows(stmt: Select[Any], convert: Convert | None) -> Any:
     (`convert` given) as they come, from the connection (no ORM result processing: the
     statement selects columns only); they may hold JSON values, which cannot be hashed."""
     if convert is not None:
-        return db.session().connection().execute(stmt)
+        return db.reads().execute(stmt)
     return db.session().execute(stmt).unique()
 
 

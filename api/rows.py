@@ -98,7 +98,7 @@ def columns(model: Any) -> tuple[ColumnElement[Any], ...]:
 
 def execute(stmt: Select[Any], params: dict[str, Any] | None = None) -> Result[Any]:
     """Run a Core statement on the request's connection (no ORM result processing)."""
-    return db.session().connection().execute(stmt, params)
+    return db.reads().execute(stmt, params)
 
 
 def build(model: type[Any], result: Result[Any]) -> list[Any]:
@@ -160,7 +160,7 @@ def key_values(keys: Iterable[Any], dialect: str) -> Any:
 
 
 def _dialect() -> str:
-    return db.session().get_bind().dialect.name
+    return db.reads().dialect.name
 
 
 @cache
@@ -263,7 +263,7 @@ def _reference(model: Any) -> dict[Any, Any]:
 
 def _json_dialect() -> Any:
     """The request's dialect object (its name, and its result processors for SQLite)."""
-    return db.session().get_bind().dialect
+    return db.reads().dialect
 
 
 def _obj(pairs: Sequence[tuple[str, ColumnElement[Any]]], dialect: str) -> ColumnElement[Any]:
@@ -551,7 +551,7 @@ def run(stmt: Select[Any], params: dict[str, Any]) -> Sequence[Any]:
     sent as its compiled text with `exec_driver_sql`, which keeps SQLAlchemy's error
     handling but skips what `execute` redoes each time (the statement's cache key: a walk
     of the whole tree, a tenth of a detail request)."""
-    connection = db.session().connection()
+    connection = db.reads()
     sql = _driver_sql(stmt, connection.dialect)
     values = {**sql.bound, **params}
     args = values if sql.order is None else tuple(values[name] for name in sql.order)
