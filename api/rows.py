@@ -159,10 +159,6 @@ def key_values(keys: Iterable[Any], dialect: str) -> Any:
     return ordered if dialect == "postgresql" else json.dumps(ordered)
 
 
-def _dialect() -> str:
-    return db.reads().dialect.name
-
-
 @cache
 def _relationship(model: Any, name: str, dialect: str) -> tuple[str, str, Any, Select[Any], bool]:
     """(local attribute, remote attribute, target class, statement, many); the statement
@@ -195,7 +191,7 @@ def load(model: type[Any], objs: list[Any], spec: Spec) -> None:
     as JSON (2.53 against 2.35 ms) but PostgreSQL less (2.86 against 3.11 ms, and three round
     trips fewer); a detail costs both less (SQLite 0.97 against 1.25 ms, PostgreSQL 1.30
     against 2.26 ms)."""
-    if _dialect() == "sqlite" and not _asks_evidence(spec):
+    if _json_dialect().name == "sqlite" and not _asks_evidence(spec):
         _load(model, objs, spec, "sqlite")
     else:
         load_tree(model, objs, spec)
