@@ -7,12 +7,13 @@ at most once per `DATA_VERSION_TTL` seconds, so a revalidation costs no query at
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import threading
 import time
 from dataclasses import dataclass
 
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, Response, g, request
 from sqlalchemy import select
 from werkzeug.datastructures import Headers
 from werkzeug.http import http_date
@@ -83,34 +84,49 @@ def cacheable(path: str) -> bool:
 def init_app(app: Flask) -> None:
     versions = VersionCache(float(app.config.get("DATA_VERSION_TTL", 1.0)))
     app.extensions["regsec.versions"] = versions
+    cache_control = f"public, max-age={app.config['CACHE_MAX_AGE']}"
 
     @app.before_request
     def _revalidate() -> Response | None:
-        if request.method not in ("GET", "HEAD") or not cacheable(request.path):
+        req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+        if req.method not in ("GET", "HEAD") or not cacheable(req.path):
             return None
         version = versions.get()
-        etag = etag_for(version, request.host, request.full_path, request.headers)
+        etag = etag_for(version, req.host, req.full_path, req.headers)
         g.etag, g.last_modified = etag, version.changed_at
         # Only an exact validator: `*` would also match a request that is about to fail.
-        if not request.if_none_match.star_tag and etag in request.if_none_match:
+        if (
+            "HTTP_IF_NONE_MATCH" in req.environ
+            and not req.if_none_match.star_tag
+            and etag in req.if_none_match
+        ):
             response = Response(status=304)
-            _cache_headers(response)
+            _cache_headers(response, cache_control)
             return response
         return None
 
     @app.after_request
     def _headers(response: Response) -> Response:
         if response.status_code == 200 and g.get("etag"):
-            _cache_headers(response)
+            _cache_headers(response, cache_control)
         elif request.path in UNCACHED:
             response.headers["Cache-Control"] = "no-store"
         return response
 
 
-def _cache_headers(response: Response) -> None:
-    response.set_etag(g.etag)
+def _cache_headers(response: Response, cache_control: str) -> None:
+    headers = response.headers
+    headers["ETag"] = f'"{g.etag}"'  # hex digits: nothing to quote
     if g.last_modified is not None:
-        response.headers["Last-Modified"] = http_date(g.last_modified)
-    max_age = current_app.config["CACHE_MAX_AGE"]
-    response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    response.vary.update(("Accept", "Origin"))
+        headers["Last-Modified"] = _http_date(g.last_modified)
+    headers["Cache-Control"] = cache_control
+    if "Vary" in headers:
+        response.vary.update(("Accept", "Origin"))
+    else:
+        headers["Vary"] = "Accept, Origin"
+
+
+@functools.lru_cache(maxsize=8)
+def _http_date(changed_at: dt.datetime) -> str:
+    """Last-Modified for a data version (one per version, not one per response)."""
+    return http_date(changed_at)

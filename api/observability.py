@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from flask import Flask, Response, g, request
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Counter, Histogram
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 access_log = logging.getLogger("regsec.access")
@@ -54,20 +54,62 @@ def configure_logging(level: str) -> None:
     logger.setLevel(level)
 
 
-def _metrics(app: Flask) -> None:
-    """prometheus-flask-exporter; aggregated across gunicorn workers when the multiprocess
-    directory is set (gunicorn.conf.py sets it), else one registry per app."""
+MAX_LABEL_SETS = 4_096  # kept children; beyond this (odd methods) they are looked up again
+
+
+class RequestMetrics:
+    """Request count and latency by method, URL rule and status, under the names and labels
+    prometheus-flask-exporter gives them. Recorded by the app's own after-request hook: the
+    exporter's hook looked each label set up again per request (`labels()`: a lock, a key
+    built from strings); here each label set's children are kept in a dict."""
+
+    def __init__(self, registry: Any) -> None:
+        self.duration = Histogram(
+            "flask_http_request_duration_seconds",
+            "Flask HTTP request duration in seconds",
+            ("method", "url_rule", "status"),
+            registry=registry,
+        )
+        self.total = Counter(
+            "flask_http_request_total",
+            "Total number of HTTP requests",
+            ("method", "status"),
+            registry=registry,
+        )
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+
+    def observe(self, method: str, rule: str, status: int, seconds: float) -> None:
+        key = (method, rule, status)
+        children = self._children.get(key)
+        if children is None:
+            if len(self._children) >= MAX_LABEL_SETS:
+                self._children.clear()
+            code = str(status)
+            children = self.duration.labels(method, rule, code), self.total.labels(method, code)
+            self._children[key] = children
+        children[0].observe(max(seconds, 0.0))
+        children[1].inc()
+
+
+def _metrics(app: Flask) -> RequestMetrics:
+    """prometheus-flask-exporter serves /metrics, aggregated across gunicorn workers when the
+    multiprocess directory is set (gunicorn.conf.py sets it), else one registry per app; the
+    request metrics themselves are `RequestMetrics`, recorded by `_finish`."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         from prometheus_flask_exporter.multiprocess import GunicornInternalPrometheusMetrics
 
-        exporter: Any = GunicornInternalPrometheusMetrics(app, path="/metrics", group_by="url_rule")
+        exporter: Any = GunicornInternalPrometheusMetrics(
+            app, path="/metrics", export_defaults=False
+        )
     else:
         from prometheus_flask_exporter import PrometheusMetrics
 
         exporter = PrometheusMetrics(
-            app, path="/metrics", group_by="url_rule", registry=CollectorRegistry()
+            app, path="/metrics", export_defaults=False, registry=CollectorRegistry()
         )
-    app.extensions["regsec.metrics"] = exporter
+    metrics = RequestMetrics(exporter.registry)
+    app.extensions["regsec.metrics"] = metrics
+    return metrics
 
 
 def request_id(incoming: str) -> str:
@@ -111,38 +153,39 @@ def record(
     request_id: str,
     client: str | None,
 ) -> None:
-    """Count and log a request answered outside Flask (api/revalidate.py) as the exporter
-    and `_finish` below count and log the others."""
-    collectors = app.extensions["regsec.metrics"].registry._names_to_collectors
-    seconds = max(time.perf_counter() - started, 0.0)
-    code = str(status)
-    collectors["flask_http_request_duration_seconds"].labels(
-        method=method, url_rule=rule, status=code
-    ).observe(seconds)
-    collectors["flask_http_request_total"].labels(method=method, status=code).inc()
+    """Count and log a request answered outside Flask (api/revalidate.py) as `_finish` below
+    counts and logs the others."""
+    app.extensions["regsec.metrics"].observe(method, rule, status, time.perf_counter() - started)
     access_line(method, path, status, started, request_id, client, 0)
 
 
 def init_app(app: Flask) -> None:
     configure_logging(app.config.get("LOG_LEVEL", "INFO"))
-    _metrics(app)
+    metrics = _metrics(app)
 
     @app.before_request
     def _start() -> None:
         g.started = time.perf_counter()
-        g.request_id = request_id(request.headers.get("X-Request-Id", ""))
+        g.request_id = request_id(request.environ.get("HTTP_X_REQUEST_ID", ""))
 
     @app.after_request
     def _finish(response: Response) -> Response:
+        req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
         rid = g.get("request_id") or uuid.uuid4().hex
         response.headers["X-Request-Id"] = rid
-        access_line(
-            request.method,
-            request.path,
-            response.status_code,
-            g.get("started"),
-            rid,
-            request.remote_addr,
-            response.calculate_content_length(),
-        )
+        started = g.get("started")
+        # The exporter's /metrics view marks its requests untracked; they are not counted.
+        if started is not None and not hasattr(req, "prom_do_not_track"):
+            seconds = time.perf_counter() - started
+            metrics.observe(req.method, str(req.url_rule), response.status_code, seconds)
+        if access_log.isEnabledFor(logging.INFO):
+            access_line(
+                req.method,
+                req.path,
+                response.status_code,
+                started,
+                rid,
+                req.remote_addr,
+                response.calculate_content_length(),
+            )
         return response

@@ -78,7 +78,7 @@ class Revalidation:
         if version is None:  # stale: Flask re-reads it from the database
             return None
         request = Request(environ)
-        if sum(len(k) + len(v) + 4 for k, v in request.headers.items()) > self.max_headers:
+        if security.header_bytes(environ) > self.max_headers:
             return None
         if request.if_none_match.star_tag:
             return None

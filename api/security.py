@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
+from typing import Any
 
-from flask import Flask, Request, Response, current_app, g, request
+from flask import Flask, Request, Response, g, request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import Headers
 
@@ -55,39 +57,60 @@ def response_headers(headers: Headers, path: str) -> None:
     headers.pop("Server", None)
 
 
+def header_bytes(environ: Mapping[str, Any]) -> int:
+    """The size of the request's header block as `request.headers` lists it (name, ": ",
+    value, CRLF per header), read from the WSGI environ without building the header map."""
+    size = 0
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+                size += len(key) - 1 + len(value)  # len(name) + 4 == len(key) - 5 + 4
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
+            size += len(key) + 4 + len(value)
+    return size
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = NoSessions()
+    config = app.config
+    api_headers, docs_headers = Headers(), Headers()
+    response_headers(api_headers, "/api")
+    response_headers(docs_headers, "/apidocs")
+    hardening = {False: api_headers.to_wsgi_list(), True: docs_headers.to_wsgi_list()}
 
     @app.before_request
     def _limits() -> None:
-        if request.path == "/metrics" and not _private_client():
+        req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
+        environ = req.environ
+        if req.path == "/metrics" and not _private_client():
             raise ApiError(404, "No resource exists at this URL.", title="Not Found")
-        config = current_app.config
-        line = len(request.full_path.encode()) + len(request.method) + 1
+        line = len(req.full_path.encode()) + len(req.method) + 1
         if line > config["MAX_URL_LENGTH"]:
             raise ApiError(
                 414,
                 f"The URL is longer than {config['MAX_URL_LENGTH']} bytes.",
                 title="URI too long",
             )
-        header_bytes = sum(len(k) + len(v) + 4 for k, v in request.headers.items())
-        if header_bytes > config["MAX_HEADER_BYTES"]:
+        if header_bytes(environ) > config["MAX_HEADER_BYTES"]:
             raise ApiError(
                 431,
                 f"The request headers exceed {config['MAX_HEADER_BYTES']} bytes.",
                 title="Request header fields too large",
             )
-        if "\x00" in request.path:  # no id contains NUL; PostgreSQL text cannot hold it
+        if "\x00" in req.path:  # no id contains NUL; PostgreSQL text cannot hold it
             raise ApiError(404, "No resource exists at this URL.", title="Not Found")
-        for name, value in request.args.items(multi=True):
-            if "\x00" in value or "\x00" in name:
-                raise ApiError(
-                    400,
-                    f"Query parameter '{name}' contains a NUL character.",
-                    title="Invalid query parameter",
-                    errors=[{"name": name, "reason": "NUL characters are not allowed."}],
-                )
-        length = request.content_length
+        query = environ.get("QUERY_STRING", "")
+        # Only %00 decodes to NUL: the arguments are parsed here only when one may hold it.
+        if "%00" in query or "\x00" in query:
+            for name, value in req.args.items(multi=True):
+                if "\x00" in value or "\x00" in name:
+                    raise ApiError(
+                        400,
+                        f"Query parameter '{name}' contains a NUL character.",
+                        title="Invalid query parameter",
+                        errors=[{"name": name, "reason": "NUL characters are not allowed."}],
+                    )
+        length = req.content_length
         if length is not None and length > config["MAX_CONTENT_LENGTH"]:
             raise ApiError(
                 413,
@@ -98,11 +121,14 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         headers = response.headers
-        response_headers(headers, request.path)
+        # The same hardening headers on every response: added as one list (nothing else sets
+        # them; Werkzeug writes no Server header).
+        headers.extend(hardening[request.path.startswith("/apidocs")])
         # The rate limiter sets Retry-After on every response: keep it only where it means
         # something, and on a 503 keep the value the error handler chose.
-        if response.status_code == 503 and g.get("retry_after"):
+        status = response.status_code
+        if status == 503 and g.get("retry_after"):
             headers["Retry-After"] = g.retry_after
-        elif response.status_code not in (429, 503):
-            headers.pop("Retry-After", None)
+        elif status not in (429, 503) and "Retry-After" in headers:
+            del headers["Retry-After"]
         return response

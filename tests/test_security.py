@@ -8,7 +8,11 @@ import logging
 import pytest
 from flask import Flask, session
 from flask.sessions import NullSession
+from prometheus_client.parser import text_string_to_metric_families
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
 
+from api.security import header_bytes
 from tests.conftest import ContractClient
 
 PATHS = ["/api/v1", "/api/v1/countries/JP", "/api/v1/nothing", "/apidocs/", "/api/v1/commitments"]
@@ -48,11 +52,37 @@ def test_debug_is_off_unless_configured(app: object) -> None:
     assert app.debug is False  # type: ignore[attr-defined]
 
 
+def _scrape(api: ContractClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    """Every sample of /metrics, by name and labels."""
+    text = api.get("/metrics", validate=False).get_data(as_text=True)
+    return {
+        (sample.name, frozenset(sample.labels.items())): sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+    }
+
+
 def test_metrics_count_requests_by_endpoint_and_status(api: ContractClient) -> None:
     api.get("/api/v1/countries/JP")
-    text = api.get("/metrics", validate=False).get_data(as_text=True)
-    assert "flask_http_request_duration_seconds_bucket" in text
-    assert 'url_rule="/api/v1/countries/<id>"' in text and 'status="200"' in text
+    before = _scrape(api)
+    api.get("/api/v1/countries/JP")
+    api.get("/api/v1/countries/VN")
+    api.get("/api/v1/countries/XX", validate=False)
+    after = _scrape(api)
+
+    def grew(name: str, **labels: str) -> float:
+        key = (name, frozenset(labels.items()))
+        return after[key] - before.get(key, 0.0)
+
+    rule = "/api/v1/countries/<id>"
+    duration = "flask_http_request_duration_seconds"
+    assert grew(f"{duration}_count", method="GET", url_rule=rule, status="200") == 2
+    assert grew(f"{duration}_count", method="GET", url_rule=rule, status="404") == 1
+    assert grew(f"{duration}_bucket", method="GET", url_rule=rule, status="200", le="+Inf") == 2
+    assert grew(f"{duration}_sum", method="GET", url_rule=rule, status="200") > 0
+    # Both lookups, and nothing else: the scrapes of /metrics are not counted.
+    assert grew("flask_http_request_total", method="GET", status="200") == 2
+    assert not any(("url_rule", "/metrics") in labels for _, labels in after)
 
 
 def test_metrics_are_not_served_to_public_clients(api: ContractClient) -> None:
@@ -90,3 +120,31 @@ def test_the_api_opens_no_sessions_and_sets_no_cookies(app: Flask, api: Contract
     assert "Set-Cookie" not in response.headers
     with app.test_request_context("/api/v1/commitments"):
         assert isinstance(session._get_current_object(), NullSession)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Accept": "text/csv", "X-Request-Id": "abc", "If-None-Match": '"x"'},
+        {"Content-Type": "application/json", "Content-Length": "0", "X-Long-Name_Here": "v"},
+    ],
+)
+def test_the_header_size_is_counted_as_the_request_lists_the_headers(
+    headers: dict[str, str],
+) -> None:
+    environ = EnvironBuilder("/api/v1/countries", headers=headers).get_environ()
+    listed = Request(environ).headers
+    assert header_bytes(environ) == sum(len(k) + len(v) + 4 for k, v in listed.items())
+
+
+@pytest.mark.parametrize("query", ["q=%00", "q=a%00b", "q=ok&sort=%00name", "q=\x00"])
+def test_a_nul_in_a_parameter_is_a_400_naming_it(api: ContractClient, query: str) -> None:
+    response = api.get(f"/api/v1/commitments?{query}", validate=False)
+    assert response.status_code == 400 and response.mimetype == "application/problem+json"
+    assert "NUL" in response.get_json()["detail"]
+
+
+def test_an_encoded_percent_sign_before_00_is_not_a_nul(api: ContractClient) -> None:
+    response = api.get("/api/v1/commitments?q=%2500", validate=False)
+    assert response.status_code == 200
