@@ -518,3 +518,26 @@ def test_an_outage_answers_503_fast_and_the_app_recovers_by_itself(cluster: Clus
         f"returned; readiness 200 again {ready_again:.3f}s after; "
         f"{len(results)} requests in all"
     )
+
+
+def test_read_requests_on_postgresql_keep_their_prepared_statements(
+    app: Flask, make_app: Callable[[dict[str, Any]], Flask], database_url: str
+) -> None:
+    """A read runs in autocommit: no BEGIN, COMMIT or ROLLBACK around it, and no ROLLBACK
+    that would make psycopg drop the statements it prepared (api/db.py `session`)."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only: psycopg prepares repeated statements")
+    one = make_app({"DB_POOL_SIZE": 1, "DB_MAX_OVERFLOW": 0, "SECRET_KEY": "t"})
+    client = one.test_client()
+    slug = client.get("/api/v1/commitments?limit=1").get_json()["data"][0]["id"]
+    autocommit: list[bool] = []
+
+    def seen(conn: Any, *_: Any) -> None:
+        autocommit.append(conn.connection.dbapi_connection.autocommit)
+
+    event.listen(db.engine(one), "before_cursor_execute", seen)
+    for _ in range(8):  # psycopg prepares a statement on its 6th execution
+        assert client.get(f"/api/v1/commitments/{slug}").status_code == 200
+    assert autocommit and all(autocommit)  # psycopg sends BEGIN only outside autocommit
+    with db.engine(one).connect() as conn:  # the pool's only connection
+        assert conn.scalar(text("SELECT count(*) FROM pg_prepared_statements")) > 0
