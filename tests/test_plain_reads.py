@@ -223,3 +223,14 @@ def test_a_decimal_reads_the_same_as_json_as_from_its_column(pair: Pair, stored:
     finally:
         with Session(engine) as session, session.begin():
             session.get(m.CommitmentAmount, amount.id).amount = before  # type: ignore[union-attr]
+
+
+def test_references_carry_the_host_each_request_was_made_to(seeded: Pair) -> None:
+    """Rows of the reference tables are shared between requests and keep the reference made
+    for them; one made for another host is made again."""
+    plain, orm = seeded
+    for host in ("http://one.example", "https://two.example:8443", "http://one.example"):
+        page = plain.get("/api/v1/commitments?limit=20", base_url=host)
+        parties = [p["party"] for c in page.get_json()["data"] for p in c["givers"]]
+        assert parties and all(p["url"].startswith(f"{host}/api/v1/") for p in parties)
+        assert page.data == orm.get("/api/v1/commitments?limit=20", base_url=host).data

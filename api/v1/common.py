@@ -73,19 +73,36 @@ def _ref_parts(cls: type[Any]) -> tuple[str, str, str, str]:
     return parts
 
 
+KEPT_REF = "_ref"  # a plain row's own reference, with the API root it was made for
+
+
 def ref(obj: Any) -> dict[str, Any] | None:
-    """The compact reference {id, type, name, url} to a resource, or None."""
+    """The compact reference {id, type, name, url} to a resource, or None.
+
+    A plain row (api/rows.py) keeps the reference made for it: the rows of the reference
+    tables (countries, organizations) are shared by every page until the data version
+    moves, and a page refers to the same few of them over and over. Nothing modifies a
+    reference once made; JSON encoders may meet the same dict many times."""
     if obj is None:
         return None
+    root = _API_ROOT.get() or api_root()
     cls = type(obj)
+    plain = cls in MAPPED
+    if plain:
+        kept = obj.__dict__.get(KEPT_REF)
+        if kept is not None and kept[0] == root:
+            return kept[1]  # type: ignore[no-any-return]
     collection, type_name, key, label = _REFS.get(cls) or _ref_parts(cls)
     pid = str(getattr(obj, key))
-    return {
+    out = {
         "id": pid,
         "type": type_name,
         "name": getattr(obj, label),
-        "url": f"{_API_ROOT.get() or api_root()}/{collection}/{pid}",
+        "url": f"{root}/{collection}/{pid}",
     }
+    if plain:
+        obj.__dict__[KEPT_REF] = (root, out)
+    return out
 
 
 def actor_of(row: Any) -> Any:
