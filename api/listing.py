@@ -6,7 +6,7 @@ A resource declares a `Collection` (its filters, sort keys and expansions) in a 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -21,7 +21,7 @@ from .dumping import Dumper, compiled
 from .errors import ApiError
 from .filters import Filter, parse_filters
 from .formats import CSV, GEOJSON, JSON, NDJSON, csv_lines, geojson_chunks, ndjson_lines, negotiate
-from .pagination import SortKey, decode_cursor, paginate, stream
+from .pagination import Keyset, SortKey, decode_cursor, paginate, stream
 from .params import ListArgs, parse_split
 from .responses import json_response
 from .v1.common import expanding
@@ -74,6 +74,8 @@ class ListQuery:
     expand: frozenset[str]
     q: str | None
     format: str | None
+    params: tuple[tuple[str, str], ...] = ()  # the filter parameters, as given
+    sorted_by_client: bool = False  # `sort=` given (a search is then not ranked first)
 
 
 def _names(
@@ -137,7 +139,8 @@ def _filters(
 def parse_query(collection: Collection, args: Any) -> ListQuery:
     """Validate every parameter of a list request; all problems are reported together."""
     reserved, rest = parse_split(ListArgs, args)
-    clauses, errors = _filters(collection, tuple(rest.items()))
+    params = tuple(rest.items())
+    clauses, errors = _filters(collection, params)
     if errors:
         raise ApiError(
             400,
@@ -174,6 +177,8 @@ def parse_query(collection: Collection, args: Any) -> ListQuery:
         expand=frozenset(expand),
         q=reserved.get("q"),
         format=reserved.get("format"),
+        params=params,
+        sorted_by_client=bool(sort_names),
     )
 
 
@@ -184,39 +189,38 @@ def _only(schema: type[Schema], fields: tuple[str, ...] | None) -> tuple[str, ..
     return (*(f for f in ALWAYS if f in schema._declared_fields), *fields)
 
 
-def list_response(collection: Collection, stmt: Select[Any]) -> Response:
-    """The list as the request's parameters ask: a JSON page, or a streamed export."""
+Base = Select[Any] | Callable[[], Select[Any]]
+
+
+def list_response(collection: Collection, stmt: Base) -> Response:
+    """The list as the request's parameters ask: a JSON page, or a streamed export.
+
+    `stmt` selects the listed rows before the request's filters. A top-level list passes
+    the function that builds it (`queries.listing`): its statement never changes, so the
+    statements built from it for a shape of request are kept and reused (`_keyset`); a
+    nested list passes the statement of its parent's rows."""
     query = parse_query(collection, request.args)
     media = negotiate(collection.media_types, query.format)
-    stmt = stmt.where(*query.where)
+    plain = collection.rows is not None and not query.expand and current_app.config["PLAIN_READS"]
+    keyset = _keyset(collection, stmt, query, plain)
     convert = None
-    if collection.rows is not None and not query.expand and current_app.config["PLAIN_READS"]:
-        stmt = stmt.with_only_columns(*rows.columns(collection.model))
+    if plain and collection.rows is not None:
         convert = rows.hits(collection.model, collection.rows)
-    else:
-        stmt = stmt.options(*collection.load)
-        for name in query.expand:
-            stmt = stmt.options(*collection.expansions[name])
-    order = query.order
-    if query.q is not None:
-        dialect = db.reads().dialect.name
-        matches = search.matches(dialect, collection.type, query.q)
-        rank = matches.c.rank.cast(Double)
-        stmt = stmt.join(matches, matches.c.subject_id == collection.model.id).add_columns(
-            rank.label("rank")
-        )
-        if not request.args.get("sort"):
-            order = [SortKey("rank", rank, lambda row: row.rank, "float", descending=True), *order]
     only = _only(collection.schema, query.fields)
     dump = compiled(collection.schema, only)
     if media != JSON:
         if query.cursor:
-            decode_cursor(query.cursor, order)  # a bad cursor is a 400 before streaming starts
+            decode_cursor(query.cursor, keyset.order)  # a bad cursor is a 400 before streaming
         cap = query.limit if "limit" in request.args else None
-        found = stream(stmt, order, cursor=query.cursor, cap=cap, convert=convert)
+        found = stream(keyset, cursor=query.cursor, cap=cap, convert=convert)
         return _export(media, _dumped(found, dump, query), _columns(collection.schema, only))
     page = paginate(
-        stmt, order, limit=query.limit, cursor=query.cursor, total=query.count, convert=convert
+        keyset,
+        keyset.order,
+        limit=query.limit,
+        cursor=query.cursor,
+        total=query.count,
+        convert=convert,
     )
     with expanding(query.expand):
         data = [dump(item) for item in page.items]
@@ -228,6 +232,49 @@ def list_response(collection: Collection, stmt: Select[Any]) -> Response:
     if link:
         response.headers["Link"] = link
     return response
+
+
+# Keysets of top-level lists, per shape of request: the list, its filter parameters, the
+# read path, expansions, search terms and order. Bounded like _PARSED.
+_KEYSETS: dict[tuple[Any, ...], Keyset] = {}
+_KEYSETS_MAX = 1024
+
+
+def _keyset(collection: Collection, base: Base, query: ListQuery, plain: bool) -> Keyset:
+    if not callable(base):
+        return _build(collection, base, query, plain)
+    dialect = db.reads().dialect.name
+    order = tuple((k.name, k.descending) for k in query.order)
+    key = (base, id(collection), dialect, query.params, plain, query.expand, query.q, order)
+    found = _KEYSETS.get(key)
+    if found is None:
+        found = _build(collection, base(), query, plain)
+        if len(_KEYSETS) >= _KEYSETS_MAX:
+            _KEYSETS.clear()
+        _KEYSETS[key] = found
+    return found
+
+
+def _build(collection: Collection, stmt: Select[Any], query: ListQuery, plain: bool) -> Keyset:
+    """The request's statement: filtered, reading plain columns or ORM objects, searched."""
+    stmt = stmt.where(*query.where)
+    if plain:
+        stmt = stmt.with_only_columns(*rows.columns(collection.model))
+    else:
+        stmt = stmt.options(*collection.load)
+        for name in query.expand:
+            stmt = stmt.options(*collection.expansions[name])
+    order = list(query.order)
+    if query.q is not None:
+        dialect = db.reads().dialect.name
+        matches = search.matches(dialect, collection.type, query.q)
+        rank = matches.c.rank.cast(Double)
+        stmt = stmt.join(matches, matches.c.subject_id == collection.model.id).add_columns(
+            rank.label("rank")
+        )
+        if not query.sorted_by_client:
+            order = [SortKey("rank", rank, lambda row: row.rank, "float", descending=True), *order]
+    return Keyset(stmt, order)
 
 
 def _dumped(rows: Iterator[Any], dump: Dumper, query: ListQuery) -> Iterator[dict[str, Any]]:

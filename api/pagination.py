@@ -15,7 +15,18 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import current_app, request
-from sqlalchemy import ColumnElement, Row, Select, and_, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Row,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+)
 from werkzeug.urls import iri_to_uri
 
 from . import db
@@ -95,10 +106,17 @@ class Page:
 
 def count(stmt: Select[Any]) -> tuple[int | None, int | None]:
     """Matches counted up to COUNT_CAP: (total, None) or (None, COUNT_CAP) beyond it."""
+    return _counted(db.reads().scalar(_count_statement(stmt)))
+
+
+def _count_statement(stmt: Select[Any]) -> Select[Any]:
     # Only the rows are counted: the subquery selects a constant, not every column.
     rows = stmt.with_only_columns(literal(1), maintain_column_froms=True)
     capped = rows.order_by(None).limit(COUNT_CAP + 1).subquery()
-    total = db.reads().scalar(select(func.count()).select_from(capped))
+    return select(func.count()).select_from(capped)
+
+
+def _counted(total: int | None) -> tuple[int | None, int | None]:
     if total is not None and total > COUNT_CAP:
         return None, COUNT_CAP
     return total, None
@@ -107,8 +125,49 @@ def count(stmt: Select[Any]) -> tuple[int | None, int | None]:
 Convert = Callable[[Sequence[Row[Any]]], Sequence[Any]]
 
 
+class Keyset:
+    """A list's statement in `order`, and the statements derived from it for keyset pages
+    and counts, each built once. What changes between requests (a cursor's key values, the
+    page size) is a bound parameter: a Keyset kept for the next request with the same shape
+    runs the same statement objects, whose SQLAlchemy cache key is already computed (the key
+    is a walk of the whole statement tree, filters included, on every new statement)."""
+
+    def __init__(self, stmt: Select[Any], order: Sequence[SortKey]) -> None:
+        self.stmt = stmt
+        self.order = tuple(order)
+        self._pages: dict[str | None, Select[Any]] = {}
+        self._count: Select[Any] | None = None
+
+    def page(self, direction: str | None) -> Select[Any]:
+        """Rows after the cursor (`next`), before it (`prev`, in reverse) or from the start
+        (None); binds `page_size` and, with a cursor, `key_0`, `key_1`, ... (`values`)."""
+        found = self._pages.get(direction)
+        if found is None:
+            backwards = direction == "prev"
+            stmt = self.stmt
+            if direction is not None:
+                keys = [
+                    bindparam(f"key_{i}", type_=key.expr.type) for i, key in enumerate(self.order)
+                ]
+                stmt = stmt.where(after(self.order, keys, reverse=backwards))
+            order = [k.reverse() if backwards else k for k in self.order]
+            size = bindparam("page_size", type_=Integer)
+            found = self._pages[direction] = stmt.order_by(*ordering(order)).limit(size)
+        return found
+
+    @staticmethod
+    def values(size: int, keys: Sequence[Any] = ()) -> dict[str, Any]:
+        """The parameters of a `page` statement."""
+        return {"page_size": size, **{f"key_{i}": value for i, value in enumerate(keys)}}
+
+    def count(self) -> tuple[int | None, int | None]:
+        if self._count is None:
+            self._count = _count_statement(self.stmt)
+        return _counted(db.reads().scalar(self._count))
+
+
 def paginate(
-    stmt: Select[Any],
+    stmt: Select[Any] | Keyset,
     order: Sequence[SortKey],
     *,
     limit: int,
@@ -117,15 +176,15 @@ def paginate(
     convert: Convert | None = None,
 ) -> Page:
     """Run `stmt` as one keyset page in `order` (its last key unique). `convert` turns the
-    fetched rows into what the page holds (rows whose [0] is the listed object)."""
-    counted, exceeds = count(stmt) if total else (None, None)
-    backwards = False
-    if cursor:
-        direction, values = decode_cursor(cursor, order)
-        backwards = direction == "prev"
-        stmt = stmt.where(after(order, values, reverse=backwards))
-    keys = [k.reverse() if backwards else k for k in order]
-    rows: list[Any] = list(_rows(stmt.order_by(*ordering(keys)).limit(limit + 1), convert))
+    fetched rows into what the page holds (rows whose [0] is the listed object). A Keyset
+    brings its own order (`order` is then that order)."""
+    keyset = stmt if isinstance(stmt, Keyset) else Keyset(stmt, order)
+    order = keyset.order
+    counted, exceeds = keyset.count() if total else (None, None)
+    direction, values = decode_cursor(cursor, order) if cursor else (None, [])
+    backwards = direction == "prev"
+    page = keyset.page(direction)
+    rows: list[Any] = list(_rows(page, keyset.values(limit + 1, values), convert))
     has_more = len(rows) > limit
     rows = rows[:limit]
     if convert is not None:
@@ -146,22 +205,24 @@ def ordering(order: Sequence[SortKey]) -> list[ColumnElement[Any]]:
 
 
 def stream(
-    stmt: Select[Any],
-    order: Sequence[SortKey],
+    keyset: Keyset,
     *,
     cursor: str | None,
     cap: int | None,
     batch: int = 500,
     convert: Convert | None = None,
 ) -> Iterator[Any]:
-    """Every row of `stmt` in `order`, fetched in keyset batches (for exports).
-    Each batch of ORM objects is dropped from the session once read, so memory stays flat."""
+    """Every row of the keyset's statement in its order, fetched in keyset batches (for
+    exports). Each batch of ORM objects is dropped from the session once read, so memory
+    stays flat."""
+    order = keyset.order
     values = decode_cursor(cursor, order)[1] if cursor else None
     sent = 0
     while cap is None or sent < cap:
         size = batch if cap is None else min(batch, cap - sent)
-        page = stmt if values is None else stmt.where(after(order, values, reverse=False))
-        rows: Sequence[Any] = list(_rows(page.order_by(*ordering(order)).limit(size), convert))
+        page = keyset.page(None if values is None else "next")
+        params = keyset.values(size, values or ())
+        rows: Sequence[Any] = list(_rows(page, params, convert))
         if convert is not None:
             rows = convert(rows)
         yield from rows
@@ -173,16 +234,16 @@ def stream(
             db.session().expunge_all()
 
 
-def _rows(stmt: Select[Any], convert: Convert | None) -> Any:
+def _rows(stmt: Select[Any], params: dict[str, Any], convert: Convert | None) -> Any:
     """Result rows; ORM entities de-duplicated (joined eager loads repeat them), plain rows
     (`convert` given) as they come, from the connection (no ORM result processing: the
     statement selects columns only); they may hold JSON values, which cannot be hashed."""
     if convert is not None:
-        return db.reads().execute(stmt)
-    return db.session().execute(stmt).unique()
+        return db.reads().execute(stmt, params)
+    return db.session().execute(stmt, params).unique()
 
 
-def after(order: Sequence[SortKey], values: list[Any], *, reverse: bool) -> ColumnElement[bool]:
+def after(order: Sequence[SortKey], values: Sequence[Any], *, reverse: bool) -> ColumnElement[bool]:
     """Rows strictly after (before, when reversed) the key `values` in `order`."""
     clauses = []
     for i, key in enumerate(order):

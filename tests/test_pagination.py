@@ -68,3 +68,58 @@ def test_a_tampered_cursor_is_rejected(api: ContractClient) -> None:
 @pytest.mark.parametrize("cursor", ["abc", "abc.def", "%%%", "." * 5, "eyJ4IjoxfQ.AAAA"])
 def test_a_malformed_cursor_is_a_400(api: ContractClient, cursor: str) -> None:
     assert api.get(f"/api/v1/meetings?cursor={cursor}").status_code == 400
+
+
+# ---- a list's statements are built once per shape of request (api/listing.py _keyset) -----
+
+
+def test_a_kept_keyset_binds_each_requests_cursor_and_page_size(api: ContractClient) -> None:
+    """Pages of one shape share their statements; the cursor's values and the page size are
+    bound per request, so every page still holds its own rows, forwards and back."""
+    url = "/api/v1/commitments?giver=JP&sort=-made_on,title&count=false"
+    whole = ids(api.get(f"{url}&limit=500").get_json())
+    assert len(whole) > 4
+    first = api.get(f"{url}&limit=2").get_json()
+    second = api.get(first["links"]["next"]).get_json()
+    assert ids(first) + ids(second) == whole[:4]
+    wider = api.get(first["links"]["next"].replace("limit=2", "limit=3"))  # same cursor, 3 rows
+    assert ids(wider.get_json()) == whole[2:5]
+    back = api.get(second["links"]["prev"]).get_json()
+    assert ids(back) == ids(first)
+
+
+def test_a_repeated_list_request_does_not_rebuild_its_statement(
+    api: ContractClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLAlchemy computes a statement's cache key (a walk of its whole tree) once per
+    statement object: a request whose shape was seen runs the kept objects, so no key is
+    computed for its page (a nested list, whose statement names its parent, builds anew)."""
+    from sqlalchemy.sql.cache_key import HasCacheKey
+
+    walks: list[str] = []
+    original = HasCacheKey._generate_cache_key
+
+    def counted(self: HasCacheKey) -> object:
+        walks.append(type(self).__name__)
+        return original(self)
+
+    monkeypatch.setattr(HasCacheKey, "_generate_cache_key", counted)
+    url = "/api/v1/commitments?giver=JP&domain=maritime_security&made_on__gte=2010&limit=1"
+    first = api.get(url).get_json()
+    second = api.get(first["links"]["next"]).get_json()
+    assert walks  # the first requests of this shape build and key their statements
+    walks.clear()
+    api.get(url)
+    third = api.get(second["links"]["next"]).get_json()  # another cursor, the same shape
+    assert walks == []
+    assert ids(third) and ids(third) != ids(second)
+    api.get("/api/v1/countries/JP/commitments?limit=1")
+    assert walks
+
+
+def test_kept_keysets_are_bounded(api: ContractClient) -> None:
+    from api import listing
+
+    for n in range(listing._KEYSETS_MAX + 5):
+        api.get(f"/api/v1/sources?q=x{n}&limit=1&count=false")
+    assert 0 < len(listing._KEYSETS) <= listing._KEYSETS_MAX

@@ -17,7 +17,7 @@ bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 @bp.get("")
 def list_commitments() -> Response:
     """List commitments: filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")

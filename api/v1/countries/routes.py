@@ -23,7 +23,7 @@ bp = Blueprint("countries", __name__, url_prefix="/countries")
 @bp.get("")
 def list_countries() -> Response:
     """List countries (ISO 3166-1): filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")

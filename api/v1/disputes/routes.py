@@ -18,7 +18,7 @@ bp = Blueprint("disputes", __name__, url_prefix="/disputes")
 @bp.get("")
 def list_disputes() -> Response:
     """List disputes: filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")

@@ -17,7 +17,7 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 @bp.get("")
 def list_incidents() -> Response:
     """List incidents: filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")

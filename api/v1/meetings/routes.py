@@ -18,7 +18,7 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 @bp.get("")
 def list_meetings() -> Response:
     """List meetings: filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")

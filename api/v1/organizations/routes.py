@@ -21,7 +21,7 @@ bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 @bp.get("")
 def list_organizations() -> Response:
     """List organizations: filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")

@@ -20,7 +20,7 @@ bp = Blueprint("people", __name__, url_prefix="/people")
 @bp.get("")
 def list_people() -> Response:
     """List people: filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")

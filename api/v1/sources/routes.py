@@ -17,7 +17,7 @@ bp = Blueprint("sources", __name__, url_prefix="/sources")
 @bp.get("")
 def list_sources() -> Response:
     """List sources: filter, sort, search and page them."""
-    return list_response(queries.COLLECTION, queries.listing())
+    return list_response(queries.COLLECTION, queries.listing)
 
 
 @bp.get("/<id>")
