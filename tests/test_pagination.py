@@ -121,5 +121,9 @@ def test_kept_keysets_are_bounded(api: ContractClient) -> None:
     from api import listing
 
     for n in range(listing._KEYSETS_MAX + 5):
-        api.get(f"/api/v1/sources?q=x{n}&limit=1&count=false")
+        api.get(f"/api/v1/commitments?made_on__gte={1000 + n}&limit=1&count=false")
+    assert 0 < len(listing._KEYSETS) <= listing._KEYSETS_MAX
+    for n in range(listing._KEYSETS_MAX + 5):
+        body = api.get(f"/api/v1/sources?q=x{n}&limit=1&count=false").get_json()
+        assert body["data"] == []
     assert 0 < len(listing._KEYSETS) <= listing._KEYSETS_MAX
