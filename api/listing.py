@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from flask import Response, current_app, request, stream_with_context
@@ -195,10 +195,11 @@ Base = Select[Any] | Callable[[], Select[Any]]
 def list_response(collection: Collection, stmt: Base) -> Response:
     """The list as the request's parameters ask: a JSON page, or a streamed export.
 
-    `stmt` selects the listed rows before the request's filters. A top-level list passes
-    the function that builds it (`queries.listing`): its statement never changes, so the
-    statements built from it for a shape of request are kept and reused (`_keyset`); a
-    nested list passes the statement of its parent's rows."""
+    `stmt` selects the listed rows before the request's filters. A list passes the
+    function that builds it (`queries.listing`, or a `functools.partial` of it naming the
+    parent of a nested list): the same function and arguments build the same statement, so
+    the statements built from it for a shape of request are kept and reused (`_keyset`).
+    A statement passed as such is used for this request only."""
     query = parse_query(collection, request.args)
     media = negotiate(collection.media_types, query.format)
     plain = collection.rows is not None and not query.expand and current_app.config["PLAIN_READS"]
@@ -234,7 +235,7 @@ def list_response(collection: Collection, stmt: Base) -> Response:
     return response
 
 
-# Keysets of top-level lists, per shape of request: the list, its filter parameters, the
+# Keysets of lists, per shape of request: the list (and its parent), its filter parameters, the
 # read path, expansions, search text and order. Bounded: a keyset with its first-page,
 # next-page and count statements measured 30-45 KB of RSS (a search's the larger), so the
 # table stays under ~12 MB per process; a full table is emptied and refilled.
@@ -247,7 +248,10 @@ def _keyset(collection: Collection, base: Base, query: ListQuery, plain: bool) -
         return _build(collection, base, query, plain)
     dialect = db.reads().dialect.name
     order = tuple((k.name, k.descending) for k in query.order)
-    key = (base, id(collection), dialect, query.params, plain, query.expand, query.q, order)
+    built = (
+        (base.func, base.args, tuple(base.keywords.items())) if isinstance(base, partial) else base
+    )
+    key = (built, id(collection), dialect, query.params, plain, query.expand, query.q, order)
     found = _KEYSETS.get(key)
     if found is None:
         found = _build(collection, base(), query, plain)

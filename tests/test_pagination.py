@@ -93,28 +93,38 @@ def test_a_repeated_list_request_does_not_rebuild_its_statement(
 ) -> None:
     """SQLAlchemy computes a statement's cache key (a walk of its whole tree) once per
     statement object: a request whose shape was seen runs the kept objects, so no key is
-    computed for its page (a nested list, whose statement names its parent, builds anew)."""
+    computed for its list statements. A nested list's shape includes its parent."""
     from sqlalchemy.sql.cache_key import HasCacheKey
+    from sqlalchemy.sql.util import find_tables
 
-    walks: list[str] = []
+    walked: list[set[str]] = []  # the tables each keyed statement reads
     original = HasCacheKey._generate_cache_key
 
     def counted(self: HasCacheKey) -> object:
-        walks.append(type(self).__name__)
+        walked.append({t.name for t in find_tables(self, include_joins=True)})  # type: ignore[arg-type]
         return original(self)
+
+    def listed() -> bool:  # a statement over commitments was keyed
+        return any("commitments" in tables for tables in walked)
 
     monkeypatch.setattr(HasCacheKey, "_generate_cache_key", counted)
     url = "/api/v1/commitments?giver=JP&domain=maritime_security&made_on__gte=2010&limit=1"
     first = api.get(url).get_json()
     second = api.get(first["links"]["next"]).get_json()
-    assert walks  # the first requests of this shape build and key their statements
-    walks.clear()
+    assert listed()  # the first requests of this shape build and key their statements
+    walked.clear()
     api.get(url)
     third = api.get(second["links"]["next"]).get_json()  # another cursor, the same shape
-    assert walks == []
+    assert walked == []
     assert ids(third) and ids(third) != ids(second)
-    api.get("/api/v1/countries/JP/commitments?limit=1")
-    assert walks
+    japan = api.get("/api/v1/countries/JP/commitments?limit=3").get_json()
+    assert listed()
+    walked.clear()
+    assert api.get("/api/v1/countries/JP/commitments?limit=3").get_json() == japan
+    assert not listed()  # only the parent's lookup (countries) is keyed again
+    vietnam = api.get("/api/v1/countries/VN/commitments?limit=3").get_json()
+    assert listed()  # another parent: its own statements
+    assert ids(vietnam) and ids(vietnam) != ids(japan)
 
 
 def test_kept_keysets_are_bounded(api: ContractClient) -> None:

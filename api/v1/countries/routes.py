@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, request
 
 from ...dumping import compiled
@@ -43,30 +45,36 @@ def list_country_memberships(id: str) -> Response:
 @bp.get("/<id>/people")
 def list_country_people(id: str) -> Response:
     """List people who held an office for a country."""
-    return list_response(people.COLLECTION, people.listing(country_id=queries.by_id(id).id))
+    return list_response(
+        people.COLLECTION, partial(people.listing, country_id=queries.by_id(id).id)
+    )
 
 
 @bp.get("/<id>/meetings")
 def list_country_meetings(id: str) -> Response:
     """List meetings a country took part in (or stayed away from)."""
-    return list_response(meetings.COLLECTION, meetings.listing(country_id=queries.by_id(id).id))
+    return list_response(
+        meetings.COLLECTION, partial(meetings.listing, country_id=queries.by_id(id).id)
+    )
 
 
 @bp.get("/<id>/commitments")
 def list_country_commitments(id: str) -> Response:
     """List commitments a country gave or received."""
-    stmt = commitments.listing(country_id=queries.by_id(id).id)
+    stmt = partial(commitments.listing, country_id=queries.by_id(id).id)
     return list_response(commitments.COLLECTION, stmt)
 
 
 @bp.get("/<id>/disputes")
 def list_country_disputes(id: str) -> Response:
     """List disputes a country claims in."""
-    return list_response(disputes.COLLECTION, disputes.listing(country_id=queries.by_id(id).id))
+    return list_response(
+        disputes.COLLECTION, partial(disputes.listing, country_id=queries.by_id(id).id)
+    )
 
 
 @bp.get("/<id>/incidents")
 def list_country_incidents(id: str) -> Response:
     """List incidents a country was involved in."""
-    stmt = incidents.listing(country_id=queries.by_id(id).id)
+    stmt = partial(incidents.listing, country_id=queries.by_id(id).id)
     return list_response(incidents.COLLECTION, stmt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, request
 
 from ...dumping import compiled
@@ -31,5 +33,5 @@ def get_dispute(id: str) -> Response:
 @bp.get("/<id>/incidents")
 def list_dispute_incidents(id: str) -> Response:
     """List incidents in a dispute."""
-    stmt = incidents.listing(dispute_id=queries.by_id(id).id)
+    stmt = partial(incidents.listing, dispute_id=queries.by_id(id).id)
     return list_response(incidents.COLLECTION, stmt)

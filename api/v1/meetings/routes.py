@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, request
 
 from ...dumping import compiled
@@ -31,5 +33,5 @@ def get_meeting(id: str) -> Response:
 @bp.get("/<id>/commitments")
 def list_meeting_commitments(id: str) -> Response:
     """List commitments made at a meeting."""
-    stmt = commitments.listing(meeting_id=queries.by_id(id).id)
+    stmt = partial(commitments.listing, meeting_id=queries.by_id(id).id)
     return list_response(commitments.COLLECTION, stmt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, request
 
 from ...dumping import compiled
@@ -41,19 +43,19 @@ def list_organization_members(id: str) -> Response:
 @bp.get("/<id>/meetings")
 def list_organization_meetings(id: str) -> Response:
     """List meetings an organization took part in."""
-    stmt = meetings.listing(organization_id=queries.by_id(id).id)
+    stmt = partial(meetings.listing, organization_id=queries.by_id(id).id)
     return list_response(meetings.COLLECTION, stmt)
 
 
 @bp.get("/<id>/commitments")
 def list_organization_commitments(id: str) -> Response:
     """List commitments an organization gave or received."""
-    stmt = commitments.listing(organization_id=queries.by_id(id).id)
+    stmt = partial(commitments.listing, organization_id=queries.by_id(id).id)
     return list_response(commitments.COLLECTION, stmt)
 
 
 @bp.get("/<id>/incidents")
 def list_organization_incidents(id: str) -> Response:
     """List incidents an organization was involved in."""
-    stmt = incidents.listing(organization_id=queries.by_id(id).id)
+    stmt = partial(incidents.listing, organization_id=queries.by_id(id).id)
     return list_response(incidents.COLLECTION, stmt)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, Response, request
 
 from ...dumping import compiled
@@ -34,12 +36,12 @@ def get_person(id: str) -> Response:
 @bp.get("/<id>/meetings")
 def list_person_meetings(id: str) -> Response:
     """List meetings a person took part in."""
-    stmt = meetings.listing(person_id=queries.by_id(id).id)
+    stmt = partial(meetings.listing, person_id=queries.by_id(id).id)
     return list_response(meetings.COLLECTION, stmt)
 
 
 @bp.get("/<id>/commitments")
 def list_person_commitments(id: str) -> Response:
     """List commitments a person made."""
-    stmt = commitments.listing(person_id=queries.by_id(id).id)
+    stmt = partial(commitments.listing, person_id=queries.by_id(id).id)
     return list_response(commitments.COLLECTION, stmt)
