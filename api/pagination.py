@@ -104,19 +104,16 @@ class Page:
         return ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links if url) or None
 
 
-def count(stmt: Select[Any]) -> tuple[int | None, int | None]:
-    """Matches counted up to COUNT_CAP: (total, None) or (None, COUNT_CAP) beyond it."""
-    return _counted(db.reads().scalar(_count_statement(stmt)))
-
-
 def _count_statement(stmt: Select[Any]) -> Select[Any]:
-    # Only the rows are counted: the subquery selects a constant, not every column.
+    """Counts the rows of `stmt` up to COUNT_CAP + 1. Only the rows are counted: the
+    subquery selects a constant, not every column."""
     rows = stmt.with_only_columns(literal(1), maintain_column_froms=True)
     capped = rows.order_by(None).limit(COUNT_CAP + 1).subquery()
     return select(func.count()).select_from(capped)
 
 
 def _counted(total: int | None) -> tuple[int | None, int | None]:
+    """Matches counted up to COUNT_CAP: (total, None) or (None, COUNT_CAP) beyond it."""
     if total is not None and total > COUNT_CAP:
         return None, COUNT_CAP
     return total, None
