@@ -24,6 +24,7 @@ from .formats import CSV, GEOJSON, JSON, NDJSON, csv_lines, geojson_chunks, ndjs
 from .pagination import Keyset, SortKey, decode_cursor, paginate, stream
 from .params import ListArgs, parse_split
 from .responses import json_response
+from .rows import Spec
 from .v1.common import expanding
 
 ALWAYS = ("id", "type", "url")
@@ -52,11 +53,27 @@ class Collection:
     load: Sequence[_AbstractLoad] = ()
     # the same needs as a tree of relationship names, for the plain read path (api/rows.py);
     # None: this collection is always read through the ORM
-    rows: rows.Spec | None = None
+    rows: Spec | None = None
+    # for each relation of `rows`, the output fields that read it: a `fields=` page loads
+    # only the relations its fields read (every relation must be listed)
+    reads: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.rows is not None:
             rows.check(self.model, self.rows)
+            declared = self.schema._declared_fields
+            if set(self.reads) != set(self.rows):
+                raise ValueError(f"{self.type}: `reads` must list each relation of `rows`")
+            unknown = [f for names in self.reads.values() for f in names if f not in declared]
+            if unknown:
+                raise ValueError(f"{self.type}: `reads` names unknown fields {unknown}")
+
+    def relations(self, only: tuple[str, ...] | None) -> Spec:
+        """The relations of `rows` that the dumped fields read (all of them: no `fields=`)."""
+        assert self.rows is not None
+        if only is None:
+            return self.rows
+        return {n: sub for n, sub in self.rows.items() if any(f in only for f in self.reads[n])}
 
     @property
     def media_types(self) -> list[str]:
@@ -204,10 +221,11 @@ def list_response(collection: Collection, stmt: Base) -> Response:
     media = negotiate(collection.media_types, query.format)
     plain = collection.rows is not None and not query.expand and current_app.config["PLAIN_READS"]
     keyset = _keyset(collection, stmt, query, plain)
+    only = _only(collection.schema, query.fields)
     convert = None
     if plain and collection.rows is not None:
-        convert = rows.hits(collection.model, collection.rows)
-    only = _only(collection.schema, query.fields)
+        # a `fields=` page reads only the relations its fields print
+        convert = rows.hits(collection.model, collection.relations(only))
     dump = compiled(collection.schema, only)
     if media != JSON:
         if query.cursor:

@@ -107,6 +107,10 @@ def test_a_repeated_list_request_does_not_rebuild_its_statement(
     def listed() -> bool:  # a statement over commitments was keyed
         return any("commitments" in tables for tables in walked)
 
+    from api import listing
+
+    # keysets are kept per process: start from none, whatever ran before in this process
+    monkeypatch.setattr(listing, "_KEYSETS", {})
     monkeypatch.setattr(HasCacheKey, "_generate_cache_key", counted)
     url = "/api/v1/commitments?giver=JP&domain=maritime_security&made_on__gte=2010&limit=1"
     first = api.get(url).get_json()

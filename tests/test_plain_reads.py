@@ -7,6 +7,7 @@ be byte-for-byte equal, on the seed data and on a larger synthetic data set.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections.abc import Iterator
@@ -22,8 +23,12 @@ from sqlalchemy.orm import Session
 import models as m
 from api import create_app, db
 from api.cli import upgrade
+from api.listing import ALWAYS
 from api.seeding import bump_version
 from api.synthetic import generate
+from api.v1.commitments import queries as commitments
+from api.v1.incidents import queries as incidents
+from api.v1.meetings import queries as meetings
 from tests.conftest import StatementCounter
 
 Pair = tuple[FlaskClient, FlaskClient]
@@ -109,6 +114,27 @@ def test_list_pages_are_the_same_on_both_paths(pair: Pair, url: str) -> None:
     assert body
 
 
+# Every field alone: a `fields=` page loads only the relations its fields read
+# (Collection.reads), so a field that read one it does not declare would fail here.
+SINGLE_FIELDS = [
+    f"/api/v1/{path}?fields={name}&limit=100"
+    for path, collection in (
+        ("commitments", commitments.COLLECTION),
+        ("meetings", meetings.COLLECTION),
+        ("incidents", incidents.COLLECTION),
+    )
+    for name in collection.schema._declared_fields
+    if name not in ALWAYS
+]
+
+
+@pytest.mark.parametrize("url", SINGLE_FIELDS)
+def test_each_field_alone_is_the_same_on_both_paths(pair: Pair, url: str) -> None:
+    body = json.loads(same(pair, url))
+    assert body["data"]
+    assert same(pair, url.replace("?", "?format=csv&"))
+
+
 def test_every_page_of_a_walk_is_the_same(pair: Pair) -> None:
     url: str | None = "/api/v1/commitments?limit=20&sort=-made_on"
     pages = 0
@@ -148,6 +174,31 @@ def test_the_plain_list_costs_a_fixed_number_of_statements(seeded: Pair) -> None
     assert listed == (5 if engine.dialect.name == "sqlite" else 2)
     # a detail is one statement on both: the row, its relations and all evidence as JSON
     assert detail == 1
+
+
+def test_a_page_of_some_fields_reads_only_the_relations_they_print(seeded: Pair) -> None:
+    plain = seeded[0]
+    counter = StatementCounter()
+    engine = db.engine(plain.application)
+    plain.get("/api/v1/commitments?limit=1")  # reads the data version (cached for a second)
+    counts = {}
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        for fields in ("title,made_on", "title,givers", "meeting,made_by,amounts,recipients"):
+            counter.count = 0
+            url = f"/api/v1/commitments?count=false&limit=500&fields={fields}"
+            assert plain.get(url).get_json()["data"]
+            counts[fields] = counter.count
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
+    sqlite = engine.dialect.name == "sqlite"
+    # the page alone: no relation is printed
+    assert counts["title,made_on"] == 1
+    # the page and the parties (their countries and organizations are held per process), or
+    # the page and one statement of relations as JSON on PostgreSQL
+    assert counts["title,givers"] == 2
+    # every relation: as the whole summary
+    assert counts["meeting,made_by,amounts,recipients"] == (5 if sqlite else 2)
 
 
 def test_reference_rows_are_reread_when_the_data_changes(tmp_path: Path) -> None:
@@ -234,3 +285,13 @@ def test_references_carry_the_host_each_request_was_made_to(seeded: Pair) -> Non
         parties = [p["party"] for c in page.get_json()["data"] for p in c["givers"]]
         assert parties and all(p["url"].startswith(f"{host}/api/v1/") for p in parties)
         assert page.data == orm.get("/api/v1/commitments?limit=20", base_url=host).data
+
+
+def test_a_collection_says_which_fields_read_each_relation() -> None:
+    """Declared with the collection, checked when it is: a relation no field claims, or a
+    field the schema does not have, is refused before any request is served."""
+    listed = commitments.COLLECTION
+    with pytest.raises(ValueError, match="each relation"):
+        dataclasses.replace(listed, reads={"meeting": ("meeting",)})
+    with pytest.raises(ValueError, match="unknown fields"):
+        dataclasses.replace(listed, reads={**listed.reads, "amounts": ("money",)})

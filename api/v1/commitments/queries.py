@@ -94,6 +94,12 @@ COLLECTION = Collection(
         selectinload(C.amounts),
     ),
     rows=SUMMARY,
+    reads={
+        "meeting": ("meeting",),
+        "made_by": ("made_by",),
+        "parties": ("givers", "recipients"),
+        "amounts": ("amounts",),
+    },
     expansions={
         "givers": [],
         "recipients": [],

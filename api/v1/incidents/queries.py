@@ -71,6 +71,7 @@ COLLECTION = Collection(
         chain(Inc.actors, A.organization),
     ),
     rows=SUMMARY,
+    reads={"dispute": ("dispute",), "actors": ("actors",)},
     expansions={
         "dispute": [chain(Inc.dispute, m.Dispute.claimants, m.DisputeClaimant.country)],
         "actors": [],

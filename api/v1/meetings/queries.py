@@ -87,6 +87,7 @@ COLLECTION = Collection(
         selectinload(m.Meeting.parent),
     ),
     rows=SUMMARY,
+    reads={"country": ("country",), "host_country": ("host_country",), "parent": ("parent",)},
     expansions={
         "country": [],
         "host_country": [],
