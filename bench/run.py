@@ -977,6 +977,24 @@ def profile_paragraph(run: dict[str, Any]) -> list[str]:
     return out
 
 
+def measured_on(runs: dict[str, dict[str, Any]]) -> list[str]:
+    """The Machine and Versions sections, as each run recorded them when it ran (a
+    regenerated report must not describe the machine that regenerates it)."""
+    groups: dict[str, list[str]] = {}
+    recorded: dict[str, tuple[list[str], list[str]]] = {}
+    for key, run in runs.items():
+        found = (run.get("machine") or ["- not recorded"], run.get("versions") or ["- ?"])
+        text = json.dumps(found)
+        groups.setdefault(text, []).append(key)
+        recorded[text] = found
+    out: list[str] = []
+    for text, keys in groups.items():
+        which = "" if len(groups) == 1 else f" ({', '.join(keys)})"
+        lines, tools = recorded[text]
+        out += ["## Machine" + which, "", *lines, "", "## Versions" + which, "", *tools, ""]
+    return out
+
+
 def regenerate() -> None:
     runs = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
     for key, run in runs.items():  # re-read raw stacks, so a better summary applies to all
@@ -991,14 +1009,7 @@ def regenerate() -> None:
         "below comes from a run of that script. How the suite works and why it is set up this",
         "way: bench/README.md.",
         "",
-        "## Machine",
-        "",
-        *machine(),
-        "",
-        "## Versions",
-        "",
-        *versions(),
-        "",
+        *measured_on(runs),
     ]
     for run in runs.values():
         data = run["data"]
@@ -1131,6 +1142,8 @@ def main() -> None:
         "load": " ".join(f"{x:.2f}" for x in load),
         "command": ".venv/bin/python bench/run.py " + " ".join(sys.argv[1:]),
         "code": code_version(),
+        "machine": machine(),  # the report shows the machine of the runs, not of its writer
+        "versions": versions(),
         "rounds": args.rounds,
         "duration": args.duration,
         "connections": args.connections,
