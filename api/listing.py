@@ -272,14 +272,16 @@ def _keyset(collection: Collection, base: Base, query: ListQuery, plain: bool) -
     key = (built, id(collection), dialect, query.params, plain, query.expand, query.q, order)
     found = _KEYSETS.get(key)
     if found is None:
-        found = _build(collection, base(), query, plain)
+        found = _build(collection, base(), query, plain, kept=True)
         if len(_KEYSETS) >= _KEYSETS_MAX:
             _KEYSETS.clear()
         _KEYSETS[key] = found
     return found
 
 
-def _build(collection: Collection, stmt: Select[Any], query: ListQuery, plain: bool) -> Keyset:
+def _build(
+    collection: Collection, stmt: Select[Any], query: ListQuery, plain: bool, *, kept: bool = False
+) -> Keyset:
     """The request's statement: filtered, reading plain columns or ORM objects, searched."""
     stmt = stmt.where(*query.where)
     if plain:
@@ -298,7 +300,7 @@ def _build(collection: Collection, stmt: Select[Any], query: ListQuery, plain: b
         )
         if not query.sorted_by_client:
             order = [SortKey("rank", rank, lambda row: row.rank, "float", descending=True), *order]
-    return Keyset(stmt, order)
+    return Keyset(stmt, order, kept=kept)
 
 
 def _dumped(rows: Iterator[Any], dump: Dumper, query: ListQuery) -> Iterator[dict[str, Any]]:

@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
+from flask import Flask
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
+import models as m
+from api import create_app, db
+from api.cli import upgrade
+from api.seeding import bump_version
+from api.synthetic import generate
 from tests.conftest import ContractClient
 from tests.helpers import ids
 
@@ -141,3 +150,53 @@ def test_kept_keysets_are_bounded(api: ContractClient) -> None:
         body = api.get(f"/api/v1/sources?q=x{n}&limit=1&count=false").get_json()
         assert body["data"] == []
     assert 0 < len(listing._KEYSETS) <= listing._KEYSETS_MAX
+
+
+def _counted_app(path: Path, seed: int) -> Flask:
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    generate(url, 40, seed=seed)
+    return create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "DATA_VERSION_TTL": 0})
+
+
+def test_a_list_counts_its_total_once_per_data_version(tmp_path: Path) -> None:
+    """`meta.total` of a list shape is counted once per data version and app: its next
+    pages and repeats reuse it (the same version is the same body, as its ETag says), a new
+    version counts again, another database has its own."""
+    app = _counted_app(tmp_path / "one.sqlite3", seed=5)
+    engine = db.engine(app)
+    client = app.test_client()
+    counts: list[str] = []
+
+    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
+        if "count(*)" in statement:
+            counts.append(statement)
+
+    url = "/api/v1/commitments?domain=maritime_security&limit=2"
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        first = client.get(url).get_json()
+        total = first["meta"]["total"]
+        assert total > 2 and len(counts) == 1
+        second = client.get(first["links"]["next"]).get_json()
+        assert second["meta"]["total"] == total
+        assert client.get(url).get_json()["meta"]["total"] == total
+        assert len(counts) == 1  # not counted again
+
+        slug = first["data"][0]["id"]
+        with Session(engine) as session, session.begin():
+            row = session.scalars(select(m.Commitment).where(m.Commitment.slug == slug)).one()
+            row.domain = "energy"
+            bump_version(session)
+        assert client.get(url).get_json()["meta"]["total"] == total - 1
+        assert len(counts) == 2  # a new data version: counted again
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    other = _counted_app(tmp_path / "two.sqlite3", seed=6)
+    theirs = other.test_client().get(url).get_json()["meta"]["total"]
+    with Session(db.engine(other)) as session:
+        query = select(func.count()).where(m.Commitment.domain == "maritime_security")
+        assert theirs == session.scalar(query)
+    for application in (app, other):
+        db.engine(application).dispose()
