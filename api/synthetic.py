@@ -45,8 +45,10 @@ from typing import Any
 
 import pycountry
 from sqlalchemy import (
+    Column,
     Connection,
     Constraint,
+    Date,
     ForeignKeyConstraint,
     Index,
     UniqueConstraint,
@@ -61,6 +63,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import AddConstraint, CreateIndex
+from sqlalchemy.sql.visitors import iterate
 
 import models as m
 
@@ -865,7 +868,14 @@ class Writer:
         the loaded rows faster than it updates it row by row); re-created by `after`, unique
         ones too, so uniqueness is still checked. SQLiteWriter keeps them."""
         started = time.perf_counter()
-        present = {i["name"] for t in COLUMNS for i in inspect(self.conn).get_indexes(t)}
+        # From the catalog, not reflection: reflection skips (with a warning) the
+        # expression indexes of the date sort keys (migration 0005).
+        present = set(
+            self.conn.exec_driver_sql(
+                "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%(tables)s)",
+                {"tables": list(COLUMNS)},
+            ).scalars()
+        )
         for name in COLUMNS:
             for index in m.Base.metadata.tables[name].indexes:
                 if index.name in present:
@@ -897,13 +907,38 @@ class SQLiteWriter(Writer):
         self.conn.exec_driver_sql(sql, rows)
 
     def before(self) -> None:
-        """Keep the indexes: at 1M rows SQLite re-creates them slower (~30 s, one table scan
-        per index) than it updates them during the load (mostly appends in key order)."""
+        """Keep the indexes whose keys arrive in order: at 1M rows SQLite re-creates those
+        slower (~30 s, one table scan per index) than it updates them during the load
+        (appends). Indexes led by a date are dropped and re-created after the load: rows
+        arrive in id order and dates at random, so each insert lands at a random place
+        (the two date sort indexes of commitments: +2.3 s per 200k rows kept, ~1.8 s each to
+        build once at 1M)."""
+        started = time.perf_counter()
+        present = set(
+            self.conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
+            .scalars()
+            .all()
+        )
+        for name in COLUMNS:
+            for index in m.Base.metadata.tables[name].indexes:
+                if index.name in present and _led_by_date(index):
+                    self.conn.exec_driver_sql(f"DROP INDEX {index.name}")
+                    self.indexes.append(index)
+        self.steps["drop date-led indexes"] = time.perf_counter() - started
 
     def after(self) -> None:
+        super().after()
         started = time.perf_counter()
         self.conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         self.steps["search_fts rebuild"] = time.perf_counter() - started
+
+
+def _led_by_date(index: Index) -> bool:
+    """The index's first key is (an expression of) a date column."""
+    first = index.expressions[0]
+    if isinstance(first, str):
+        return False
+    return any(isinstance(e, Column) and isinstance(e.type, Date) for e in iterate(first))
 
 
 class PostgresWriter(Writer):

@@ -4,9 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from typing import Annotated
+from typing import Annotated, Any
 
-from sqlalchemy import JSON, Date, Integer, MetaData, String, Text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+    literal_column,
+)
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 
 # Every constraint gets a deterministic name so that SQLite (batch mode) and
@@ -46,3 +57,22 @@ enum_str = Annotated[str, mapped_column(String(40))]
 optional_date = Annotated[dt.date | None, mapped_column(Date)]
 precision = Annotated[str, mapped_column(String(10), default=DatePrecision.UNKNOWN.value)]
 as_stated = Annotated[str | None, mapped_column(String(120))]
+
+
+# Unknown dates sort last ascending and first descending: a list sorted by a nullable date
+# orders by coalesce(date, '9999-12-31'), then by slug. The literal is part of the SQL text
+# (not a bound parameter) so that the database matches the expression to its index.
+LAST_DAY = "9999-12-31"
+
+
+def date_sort_key(column: Any) -> ColumnElement[Any]:
+    """The sort key of a nullable date column, as listed and as indexed."""
+    return func.coalesce(column, literal_column(f"'{LAST_DAY}'", type_=Date))
+
+
+def date_sort_indexes(table: str, column: Any, slug: Any) -> tuple[Index, Index]:
+    """Both orders a list pages in (the date ascending or descending, the slug ascending
+    after it), each read straight from an index instead of sorting the whole table."""
+    key = date_sort_key(column)
+    name = f"ix_{table}_{column.key}_sort"
+    return Index(name, key, slug), Index(f"{name}_desc", key.desc(), slug)

@@ -8,7 +8,18 @@ from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .actors import Country, Organization, Person, exactly_one
-from .base import Base, as_stated, enum_str, intpk, name, optional_date, precision, slug, text
+from .base import (
+    Base,
+    as_stated,
+    date_sort_indexes,
+    enum_str,
+    intpk,
+    name,
+    optional_date,
+    precision,
+    slug,
+    text,
+)
 from .evidence import HasEvidence
 from .meetings import Meeting
 
@@ -51,6 +62,9 @@ class Commitment(HasEvidence, Base):
         order_by="CommitmentStatusEvent.id",
         cascade="all, delete-orphan",
     )
+
+
+COMMITMENTS_BY_DATE = date_sort_indexes("commitments", Commitment.made_on, Commitment.slug)
 
 
 class CommitmentParty(HasEvidence, Base):

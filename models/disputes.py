@@ -6,7 +6,18 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .actors import Country, Organization, exactly_one
-from .base import Base, as_stated, enum_str, intpk, name, optional_date, precision, slug, text
+from .base import (
+    Base,
+    as_stated,
+    date_sort_indexes,
+    enum_str,
+    intpk,
+    name,
+    optional_date,
+    precision,
+    slug,
+    text,
+)
 from .evidence import HasEvidence
 
 
@@ -98,6 +109,9 @@ class Incident(HasEvidence, Base):
     accounts: Mapped[list[IncidentAccount]] = relationship(
         back_populates="incident", order_by="IncidentAccount.id", cascade="all, delete-orphan"
     )
+
+
+INCIDENTS_BY_DATE = date_sort_indexes("incidents", Incident.occurred_on, Incident.slug)
 
 
 class IncidentActor(HasEvidence, Base):

@@ -6,7 +6,18 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .actors import Country, Organization, Person, exactly_one
-from .base import Base, as_stated, enum_str, intpk, name, optional_date, precision, slug, text
+from .base import (
+    Base,
+    as_stated,
+    date_sort_indexes,
+    enum_str,
+    intpk,
+    name,
+    optional_date,
+    precision,
+    slug,
+    text,
+)
 from .evidence import HasEvidence
 
 
@@ -43,6 +54,9 @@ class Meeting(HasEvidence, Base):
     outcomes: Mapped[list[MeetingOutcome]] = relationship(
         back_populates="meeting", order_by="MeetingOutcome.id", cascade="all, delete-orphan"
     )
+
+
+MEETINGS_BY_DATE = date_sort_indexes("meetings", Meeting.start_date, Meeting.slug)
 
 
 class MeetingParticipant(HasEvidence, Base):
