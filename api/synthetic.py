@@ -15,7 +15,8 @@ depend on the number of workers) while this process writes the previous chunk. S
 SQLAlchemy Core `insert()` run as one executemany per table and chunk, foreign keys
 unchecked during the load (`--check` runs `PRAGMA foreign_key_check` after it),
 `synchronous=OFF`, a rollback journal (WAL again after), a large page cache, indexes
-kept (at 1M rows SQLite updates them faster than it re-creates them), the FTS5 index
+kept where rows arrive in key order (at 1M rows SQLite updates those faster than it
+re-creates them) and built after the load where they are led by a date, the FTS5 index
 rebuilt once at the end. PostgreSQL: `COPY ... FROM STDIN`, in one transaction that drops
 the secondary indexes, the unique and foreign-key constraints and the GIN search index of
 the tables it fills and re-creates them afterwards (re-adding a constraint checks every
@@ -866,7 +867,8 @@ class Writer:
     def before(self) -> None:
         """Drop the explicit indexes of the tables filled (PostgreSQL builds an index from
         the loaded rows faster than it updates it row by row); re-created by `after`, unique
-        ones too, so uniqueness is still checked. SQLiteWriter keeps them."""
+        ones too, so uniqueness is still checked. SQLiteWriter drops only those led by a
+        date."""
         started = time.perf_counter()
         # From the catalog, not reflection: reflection skips (with a warning) the
         # expression indexes of the date sort keys (migration 0005).
