@@ -13,7 +13,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from sqlalchemy import select
 from werkzeug.datastructures import Headers
 from werkzeug.http import http_date
@@ -77,6 +77,15 @@ def etag_for(version: Version, host: str, full_path: str, headers: Headers) -> s
     return hashlib.sha256(basis.encode()).hexdigest()[:32]
 
 
+def data_version() -> int:
+    """The data version this request works at: the one its ETag names (read once per
+    request), so that what is kept per version agrees within a request."""
+    version: Version | None = g.get("data_version")
+    if version is None:
+        version = g.data_version = current_app.extensions["regsec.versions"].get()
+    return version.number
+
+
 def cacheable(path: str) -> bool:
     return path.startswith(CACHED_PREFIX) and path not in UNCACHED
 
@@ -91,7 +100,7 @@ def init_app(app: Flask) -> None:
         req = request._get_current_object()  # type: ignore[attr-defined]  # one proxy lookup
         if req.method not in ("GET", "HEAD") or not cacheable(req.path):
             return None
-        version = versions.get()
+        version = g.data_version = versions.get()
         etag = etag_for(version, req.host, req.full_path, req.headers)
         g.etag, g.last_modified = etag, version.changed_at
         # Only an exact validator: `*` would also match a request that is about to fail.

@@ -16,7 +16,7 @@ from marshmallow import Schema
 from sqlalchemy import Double, Select
 from sqlalchemy.orm.strategy_options import _AbstractLoad
 
-from . import db, rows, search
+from . import caching, db, rows, search
 from .dumping import Dumper, compiled
 from .errors import ApiError
 from .filters import Filter, parse_filters
@@ -132,23 +132,25 @@ def _names(
     return names
 
 
-# Parsed filter parameters, per collection and exact parameters. Building the SQL of a
-# relation filter (`giver=JP`: nested EXISTS through the ORM's relationships) was a fifth of
-# a filtered request; SQL expressions are immutable, so the same request shares them.
-_PARSED: dict[tuple[int, tuple[tuple[str, str], ...]], Any] = {}
-_PARSED_MAX = 1024
+# Parsed filter parameters, kept per app, data version (a party filter may bind ids read from
+# the data: api/v1/commitments/queries.py), collection and exact parameters. Building the SQL
+# of a relation filter (`giver=JP`: nested EXISTS through the ORM's relationships) was a fifth
+# of a filtered request; SQL expressions are immutable, so the same request shares them.
+PARSED = "regsec.parsed"
+PARSED_MAX = 1024
 
 
 def _filters(
     collection: Collection, params: tuple[tuple[str, str], ...]
 ) -> tuple[list[Any], list[dict[str, str]]]:
-    key = (id(collection), params)
-    found = _PARSED.get(key)
+    key = (id(collection), caching.data_version(), params)
+    kept: dict[Any, Any] = current_app.extensions.setdefault(PARSED, {})
+    found = kept.get(key)
     if found is None:
         found = parse_filters(collection.filters, dict(params), collection.groups)
-        if len(_PARSED) >= _PARSED_MAX:
-            _PARSED.clear()  # bounded; a new set of parameters is parsed again
-        _PARSED[key] = found
+        if len(kept) >= PARSED_MAX:
+            kept.clear()  # bounded; a new set of parameters is parsed again
+        kept[key] = found
     clauses, errors = found
     return list(clauses), [dict(e) for e in errors]
 
@@ -253,12 +255,14 @@ def list_response(collection: Collection, stmt: Base) -> Response:
     return response
 
 
-# Keysets of lists, per shape of request: the list (and its parent), its filter parameters, the
-# read path, expansions, search text and order. Bounded: a keyset with its first-page,
-# next-page and count statements measured 30-45 KB of RSS (a search's the larger), so the
-# table stays under ~12 MB per process; a full table is emptied and refilled.
-_KEYSETS: dict[tuple[Any, ...], Keyset] = {}
-_KEYSETS_MAX = 256
+# Keysets of lists, kept per app and shape of request: the list (and its parent), its filter
+# parameters, the read path, expansions, search text and order, at a data version (a filter
+# may bind values read from the data: the ids of the commitments a rare party filter names,
+# api/v1/commitments/queries.py). Bounded: a keyset with its first-page, next-page and count
+# statements measured 30-45 KB of RSS (a search's the larger), so the table stays under
+# ~12 MB per process; a full table is emptied and refilled.
+KEYSETS = "regsec.keysets"
+KEYSETS_MAX = 256
 
 
 def _keyset(collection: Collection, base: Base, query: ListQuery, plain: bool) -> Keyset:
@@ -269,13 +273,16 @@ def _keyset(collection: Collection, base: Base, query: ListQuery, plain: bool) -
     built = (
         (base.func, base.args, tuple(base.keywords.items())) if isinstance(base, partial) else base
     )
-    key = (built, id(collection), dialect, query.params, plain, query.expand, query.q, order)
-    found = _KEYSETS.get(key)
+    version = caching.data_version()
+    key: tuple[Any, ...] = (built, id(collection), dialect, version, query.params, plain)
+    key += (query.expand, query.q, order)
+    kept: dict[tuple[Any, ...], Keyset] = current_app.extensions.setdefault(KEYSETS, {})
+    found = kept.get(key)
     if found is None:
         found = _build(collection, base(), query, plain, kept=True)
-        if len(_KEYSETS) >= _KEYSETS_MAX:
-            _KEYSETS.clear()
-        _KEYSETS[key] = found
+        if len(kept) >= KEYSETS_MAX:
+            kept.clear()
+        kept[key] = found
     return found
 
 

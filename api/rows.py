@@ -56,11 +56,11 @@ from sqlalchemy import (
     null,
     select,
 )
-from sqlalchemy.orm import RelationshipDirection
+from sqlalchemy.orm import InstrumentedAttribute, RelationshipDirection
 
 import models as m
 
-from . import db
+from . import caching, db
 from .errors import ApiError
 
 Spec = Mapping[str, "Spec"]
@@ -157,6 +157,40 @@ def key_values(keys: Iterable[Any], dialect: str) -> Any:
     """The value `keys_in` binds: a list (PostgreSQL) or its JSON text (SQLite)."""
     ordered = sorted(keys)
     return ordered if dialect == "postgresql" else json.dumps(ordered)
+
+
+def among(
+    column: ColumnElement[Any] | InstrumentedAttribute[Any], keys: Iterable[Any]
+) -> ColumnElement[bool]:
+    """`column IN keys`, the keys bound as one value as in `keys_in` (the statement keeps
+    one shape whatever their number; an empty list matches nothing)."""
+    dialect = db.reads().dialect.name
+    if dialect == "postgresql":
+        array = bindparam(None, value=sorted(keys), type_=ARRAY(column.type))
+        return column == any_(array)
+    text = bindparam(None, value=json.dumps(sorted(keys)), type_=String)
+    values: Select[Any] = select(literal_column("value")).select_from(func.json_each(text))
+    return column.in_(values.scalar_subquery())
+
+
+# Kept per app: (data version, ids or None) by the caller's key; emptied when full.
+FEW_KEPT = 1024
+
+
+def few(stmt: Select[Any], most: int, key: tuple[Any, ...]) -> list[int] | None:
+    """The distinct values of `stmt`'s one column when it selects at most `most` rows
+    (`stmt` is limited to most + 1), else None; kept per app and data version by `key`."""
+    version = caching.data_version()
+    kept = current_app.extensions.setdefault("regsec.few", {})
+    held = kept.get(key)
+    if held is not None and held[0] == version:
+        return held[1]  # type: ignore[no-any-return]
+    found = execute(stmt).scalars().all()
+    ids = sorted(set(found)) if len(found) <= most else None
+    if len(kept) >= FEW_KEPT:
+        kept.clear()
+    kept[key] = (version, ids)
+    return ids
 
 
 @cache

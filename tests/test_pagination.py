@@ -118,8 +118,8 @@ def test_a_repeated_list_request_does_not_rebuild_its_statement(
 
     from api import listing
 
-    # keysets are kept per process: start from none, whatever ran before in this process
-    monkeypatch.setattr(listing, "_KEYSETS", {})
+    # keysets are kept per app: start from none, whatever ran before on this app
+    api.client.application.extensions.pop(listing.KEYSETS, None)
     monkeypatch.setattr(HasCacheKey, "_generate_cache_key", counted)
     url = "/api/v1/commitments?giver=JP&domain=maritime_security&made_on__gte=2010&limit=1"
     first = api.get(url).get_json()
@@ -143,13 +143,14 @@ def test_a_repeated_list_request_does_not_rebuild_its_statement(
 def test_kept_keysets_are_bounded(api: ContractClient) -> None:
     from api import listing
 
-    for n in range(listing._KEYSETS_MAX + 5):
+    kept = api.client.application.extensions
+    for n in range(listing.KEYSETS_MAX + 5):
         api.get(f"/api/v1/commitments?made_on__gte={1000 + n}&limit=1&count=false")
-    assert 0 < len(listing._KEYSETS) <= listing._KEYSETS_MAX
-    for n in range(listing._KEYSETS_MAX + 5):
+    assert 0 < len(kept[listing.KEYSETS]) <= listing.KEYSETS_MAX
+    for n in range(listing.KEYSETS_MAX + 5):
         body = api.get(f"/api/v1/sources?q=x{n}&limit=1&count=false").get_json()
         assert body["data"] == []
-    assert 0 < len(listing._KEYSETS) <= listing._KEYSETS_MAX
+    assert 0 < len(kept[listing.KEYSETS]) <= listing.KEYSETS_MAX
 
 
 def _counted_app(path: Path, seed: int) -> Flask:
