@@ -98,6 +98,11 @@ class Filter:
     def is_null(self) -> ColumnElement[bool]:
         raise FilterError("This field is never null.")
 
+    def probe(self, op: str, raw: str) -> ColumnElement[bool]:
+        """The same condition as `where`, in the form an index on the row's own columns
+        answers (a group's rows are first looked up with it: api/queries.py few_or_any)."""
+        return self.where(op, raw)
+
     def where(self, op: str, raw: str) -> ColumnElement[bool]:
         if op == "isnull":
             wanted = _bool(raw)
@@ -248,6 +253,9 @@ class Related(Filter):
     """
 
     build: Callable[[list[str]], ColumnElement[bool]] | None = None
+    # `build`'s condition on the row's own key columns (`country_id IN (SELECT id ...)`),
+    # where `build` follows the relation (`country.has(...)`): see Filter.probe.
+    by_key: Callable[[list[str]], ColumnElement[bool]] | None = None
     ids: str = "slug"
     ops: frozenset[str] = frozenset({"eq", "in", "not"})
 
@@ -277,6 +285,13 @@ class Related(Filter):
             return not_(self.build([self.parse(v) for v in _split(raw)]))
         return super().where(op, raw)
 
+    def probe(self, op: str, raw: str) -> ColumnElement[bool]:
+        # eq and in only: a negated key condition is NULL, not true, on a row whose key
+        # column is NULL (another kind of actor), where the negated EXISTS is true.
+        if self.by_key is not None and op in ("eq", "in"):
+            return self.by_key([self.parse(v) for v in (_split(raw) if op == "in" else [raw])])
+        return self.where(op, raw)
+
 
 @dataclass(frozen=True)
 class AsOf(Filter):
@@ -302,15 +317,26 @@ def split_ids(values: list[str]) -> tuple[list[str], list[str]]:
     return [v for v in values if len(v) == 2], [v for v in values if len(v) != 2]
 
 
+# How a group's conditions become one clause on the listed rows: (relationship, conditions,
+# the same conditions as Filter.probe gives them, the group's parameters as a key).
+Combine = Callable[
+    [Any, list[ColumnElement[bool]], list[ColumnElement[bool]], tuple[Any, ...]],
+    ColumnElement[bool],
+]
+
+
 def parse_filters(
     filters: Mapping[str, Filter],
     params: Mapping[str, str],
     groups: Mapping[str, Any] | None = None,
+    combine: Combine | None = None,
 ) -> tuple[list[ColumnElement[bool]], list[dict[str, str]]]:
     """Turn `name[__op]=value` parameters into SQL clauses, collecting every error.
-    `groups` maps a filter group to the relationship whose rows its conditions describe."""
+    `groups` maps a filter group to the relationship whose rows its conditions describe;
+    `combine` makes the group's one clause (api/queries.py few_or_any: a related row
+    matching them all, looked up by id when few)."""
     clauses: list[ColumnElement[bool]] = []
-    grouped: dict[str, list[ColumnElement[bool]]] = {}
+    grouped: dict[str, list[tuple[ColumnElement[bool], ColumnElement[bool], str, str]]] = {}
     errors: list[dict[str, str]] = []
     for param, raw in params.items():
         name, _, op = param.partition("__")
@@ -335,12 +361,17 @@ def parse_filters(
             errors.append({"name": param, "reason": str(exc)})
             continue
         if flt.group:
-            grouped.setdefault(flt.group, []).append(clause)
+            grouped.setdefault(flt.group, []).append((clause, flt.probe(op, raw), param, raw))
         else:
             clauses.append(clause)
-    for group, conditions in grouped.items():
-        assert groups is not None, "a grouped filter needs its collection's groups"
-        clauses.append(groups[group].any(and_(*conditions)))
+    if errors:
+        return clauses, errors  # a 400: no group's rows are looked up
+    for group, members in grouped.items():
+        assert groups is not None and combine is not None, "a grouped filter needs both"
+        conditions = [member[0] for member in members]
+        probes = [member[1] for member in members]
+        key = (group, *sorted((param, raw) for _, _, param, raw in members))
+        clauses.append(combine(groups[group], conditions, probes, key))
     return clauses, errors
 
 

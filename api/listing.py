@@ -23,6 +23,7 @@ from .filters import Filter, parse_filters
 from .formats import CSV, GEOJSON, JSON, NDJSON, csv_lines, geojson_chunks, ndjson_lines, negotiate
 from .pagination import Keyset, SortKey, decode_cursor, paginate, stream
 from .params import ListArgs, parse_split
+from .queries import few_or_any
 from .responses import json_response
 from .rows import Spec
 from .v1.common import expanding
@@ -132,8 +133,8 @@ def _names(
     return names
 
 
-# Parsed filter parameters, kept per app, data version (a party filter may bind ids read from
-# the data: api/v1/commitments/queries.py), collection and exact parameters. Building the SQL
+# Parsed filter parameters, kept per app, data version (a filter on related rows may bind ids
+# read from the data: api/queries.py few_or_any), collection and exact parameters. Building the SQL
 # of a relation filter (`giver=JP`: nested EXISTS through the ORM's relationships) was a fifth
 # of a filtered request; SQL expressions are immutable, so the same request shares them.
 PARSED = "regsec.parsed"
@@ -147,7 +148,7 @@ def _filters(
     kept: dict[Any, Any] = current_app.extensions.setdefault(PARSED, {})
     found = kept.get(key)
     if found is None:
-        found = parse_filters(collection.filters, dict(params), collection.groups)
+        found = parse_filters(collection.filters, dict(params), collection.groups, few_or_any)
         if len(kept) >= PARSED_MAX:
             kept.clear()  # bounded; a new set of parameters is parsed again
         kept[key] = found
@@ -257,8 +258,8 @@ def list_response(collection: Collection, stmt: Base) -> Response:
 
 # Keysets of lists, kept per app and shape of request: the list (and its parent), its filter
 # parameters, the read path, expansions, search text and order, at a data version (a filter
-# may bind values read from the data: the ids of the commitments a rare party filter names,
-# api/v1/commitments/queries.py). Bounded: a keyset with its first-page, next-page and count
+# may bind values read from the data: the ids of the rows a rare actor filter names,
+# api/queries.py few_or_any). Bounded: a keyset with its first-page, next-page and count
 # statements measured 30-45 KB of RSS (a search's the larger), so the table stays under
 # ~12 MB per process; a full table is emptied and refilled.
 KEYSETS = "regsec.keysets"

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, or_, select
+from sqlalchemy import ColumnElement, Select, or_, select
 from sqlalchemy.orm import selectinload
 
 import models as m
@@ -15,7 +15,7 @@ from ... import rows
 from ...filters import Choice, Number, PartialDate, Related, Text, split_ids
 from ...listing import Collection
 from ...pagination import by_column, by_nullable
-from ...queries import chain, one_or_404
+from ...queries import actor_keys, chain, few_or_any, one_or_404
 from .schemas import DOMAINS, KINDS, STATUSES, CommitmentOut
 
 C, P = m.Commitment, m.CommitmentParty
@@ -27,30 +27,13 @@ def _actor(values: list[str], *, by_key: bool) -> ColumnElement[bool]:
     Otherwise each party row's actor is looked up: the statement the walk below has always
     run, which PostgreSQL plans as a semi-join along the list's order with the actors'
     lookup hashed once."""
+    if by_key:
+        return actor_keys(values, P.country_id, P.organization_id)
     codes, slugs = split_ids(values)
-    if not by_key:
-        return or_(
-            P.country.has(m.Country.iso2.in_(codes)),
-            P.organization.has(m.Organization.slug.in_(slugs)),
-        )
-    branches = []
-    if codes:
-        branches.append(P.country_id.in_(select(m.Country.id).where(m.Country.iso2.in_(codes))))
-    if slugs:
-        organizations = select(m.Organization.id).where(m.Organization.slug.in_(slugs))
-        branches.append(P.organization_id.in_(organizations))
-    return or_(*branches)
-
-
-# At most this many commitments for a party filter: the page is read from their ids (look up
-# each, sort them) instead of walking the table in the page's order until a page of them is
-# found. A few actors are a party to much of the table, most to little of it (1M rows:
-# giver=JP 191k commitments, giver=TV 465). Neither database knows which when it plans (the
-# statement names the actor, not its row count), and both walk: about 50 * rows / matches
-# rows visited, against about `matches` looked up. At 1M rows: giver=TV walked 165 ms
-# (SQLite) and 272 ms (PostgreSQL), read from its ids 5 and 11 ms; TV as any party (1,021)
-# walked 47 and 168 ms.
-FEW_PARTIES = 2000
+    return or_(
+        P.country.has(m.Country.iso2.in_(codes)),
+        P.organization.has(m.Organization.slug.in_(slugs)),
+    )
 
 
 def _parties(
@@ -60,16 +43,9 @@ def _parties(
     key: tuple[Any, ...],
 ) -> ColumnElement[bool]:
     """`commitment has a party row matching condition` (on `side`; `by_key` the same
-    condition on the party's own columns), as the ids of those commitments when they are
-    few, else as EXISTS. The count is probed once per data version (kept per app) and at
-    most FEW_PARTIES + 1 party rows are read to tell."""
-    if side is not None:
-        by_key, condition = and_(P.side == side, by_key), and_(P.side == side, condition)
-    probe = select(P.commitment_id).where(by_key).limit(FEW_PARTIES + 1)
-    ids = rows.few(probe, FEW_PARTIES, ("commitment parties", side, *key))
-    if ids is None:
-        return C.parties.any(condition)  # many: walk the list in its order, test each row
-    return rows.among(C.id, ids)
+    condition on the party's own columns): by id when few, else EXISTS (few_or_any)."""
+    sided = [P.side == side] if side is not None else []
+    return few_or_any(C.parties, [*sided, condition], [*sided, by_key], ("party", side, *key))
 
 
 def _party(side: str | None) -> Callable[[list[str]], ColumnElement[bool]]:

@@ -14,7 +14,7 @@ from ... import rows
 from ...filters import Choice, Flag, Number, PartialDate, Related, Text, split_ids
 from ...listing import Collection
 from ...pagination import by_column, by_nullable
-from ...queries import chain, one_or_404
+from ...queries import actor_keys, chain, few_or_any, one_or_404
 from .schemas import ACTOR_ROLES, KINDS, IncidentOut
 
 Inc, A = m.Incident, m.IncidentActor
@@ -26,6 +26,10 @@ def _actor(values: list[str]) -> ColumnElement[bool]:
         A.country.has(m.Country.iso2.in_(codes)),
         A.organization.has(m.Organization.slug.in_(slugs)),
     )
+
+
+def _actor_by_key(values: list[str]) -> ColumnElement[bool]:
+    return actor_keys(values, A.country_id, A.organization_id)
 
 
 # What a summary reads besides the incident's own columns (api/rows.py) ...
@@ -52,7 +56,13 @@ COLLECTION = Collection(
         "injuries": Number(column=Inc.injuries),
         "deaths": Number(column=Inc.deaths),
         "dispute": Related(build=lambda v: Inc.dispute.has(m.Dispute.slug.in_(v))),
-        "actor": Related(build=_actor, ids="actor", ops=frozenset({"eq", "in"}), group="actor"),
+        "actor": Related(
+            build=_actor,
+            by_key=_actor_by_key,
+            ids="actor",
+            ops=frozenset({"eq", "in"}),
+            group="actor",
+        ),
         "actor_role": Choice(
             column=A.role, choices=ACTOR_ROLES, ops=frozenset({"eq", "in"}), group="actor"
         ),
@@ -86,10 +96,10 @@ def listing(
     dispute_id: int | None = None,
 ) -> Select[m.Incident]:
     stmt = select(Inc)
-    if country_id is not None:
-        stmt = stmt.where(Inc.actors.any(A.country_id == country_id))
-    if organization_id is not None:
-        stmt = stmt.where(Inc.actors.any(A.organization_id == organization_id))
+    for column, value in ((A.country_id, country_id), (A.organization_id, organization_id)):
+        if value is not None:
+            condition = [column == value]
+            stmt = stmt.where(few_or_any(Inc.actors, condition, condition, (column.key, value)))
     if dispute_id is not None:
         stmt = stmt.where(Inc.dispute_id == dispute_id)
     return stmt

@@ -14,7 +14,7 @@ from ... import rows
 from ...filters import Choice, PartialDate, Related, Text, split_ids
 from ...listing import Collection
 from ...pagination import by_column, by_nullable
-from ...queries import chain, one_or_404
+from ...queries import actor_keys, chain, few_or_any, one_or_404
 from .schemas import ATTENDANCE, KINDS, PARTICIPANT_ROLES, MeetingOut
 
 P = m.MeetingParticipant
@@ -27,6 +27,10 @@ def _participant(values: list[str]) -> ColumnElement[bool]:
         P.organization.has(m.Organization.slug.in_(slugs)),
         P.person.has(m.Person.slug.in_(slugs)),
     )
+
+
+def _participant_by_key(values: list[str]) -> ColumnElement[bool]:
+    return actor_keys(values, P.country_id, P.organization_id, P.person_id)
 
 
 # What a summary reads besides the meeting's own columns (api/rows.py) ...
@@ -58,7 +62,11 @@ COLLECTION = Collection(
         "parent": Related(build=lambda v: m.Meeting.parent.has(m.Meeting.slug.in_(v))),
         # These three describe the same participant row when combined.
         "participant": Related(
-            build=_participant, ids="actor", ops=frozenset({"eq", "in"}), group="participant"
+            build=_participant,
+            by_key=_participant_by_key,
+            ids="actor",
+            ops=frozenset({"eq", "in"}),
+            group="participant",
         ),
         "attendance": Choice(
             column=P.attendance,
@@ -107,12 +115,15 @@ def listing(
     person_id: int | None = None,
 ) -> Select[m.Meeting]:
     stmt = select(m.Meeting)
-    if country_id is not None:
-        stmt = stmt.where(m.Meeting.participants.any(P.country_id == country_id))
-    if organization_id is not None:
-        stmt = stmt.where(m.Meeting.participants.any(P.organization_id == organization_id))
-    if person_id is not None:
-        stmt = stmt.where(m.Meeting.participants.any(P.person_id == person_id))
+    for column, value in (
+        (P.country_id, country_id),
+        (P.organization_id, organization_id),
+        (P.person_id, person_id),
+    ):
+        if value is not None:
+            condition = [column == value]
+            key = (column.key, value)
+            stmt = stmt.where(few_or_any(m.Meeting.participants, condition, condition, key))
     return stmt
 
 

@@ -1,8 +1,9 @@
-"""A filter on a commitment's parties (`giver`, `recipient`, `party`, a country's or an
-organization's commitments) is read in one of two ways: from the ids of the few commitments
-it names, or by walking the list in its order and testing each row. Which one is chosen by
-how many commitments the actors are a party to; the rows and totals are the same either way,
-and the ids are never older than the data."""
+"""A filter on a list's related rows (a commitment's parties: `giver`, `recipient`, `party`;
+a meeting's participants; an incident's actors; a country's, organization's or person's
+commitments, meetings and incidents) is read in one of two ways: from the ids of the few
+rows it names, or by walking the list in its order and testing each row. Which one is chosen
+by how many rows the actors are in; the rows and totals are the same either way, and the ids
+are never older than the data."""
 
 from __future__ import annotations
 
@@ -15,25 +16,37 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 import models as m
-from api import create_app, db, listing
+from api import create_app, db, listing, queries
 from api.cli import upgrade
 from api.seeding import bump_version
 from api.synthetic import generate
-from api.v1.commitments import queries
 from tests.conftest import ContractClient
 
-URLS = [
-    "/api/v1/commitments?giver=JP&limit=2",
-    "/api/v1/commitments?recipient=PH&limit=2",
-    "/api/v1/commitments?party=VN&limit=3",
-    "/api/v1/commitments?giver__in=JP,AU&sort=-made_on&limit=2",
-    "/api/v1/commitments?recipient__not=PH&limit=4",
-    "/api/v1/commitments?giver=asean&limit=2",
-    "/api/v1/commitments?party=JP&domain=maritime_security&limit=2",
-    "/api/v1/commitments?giver=ZZ",
-    "/api/v1/countries/PH/commitments?limit=2",
-    "/api/v1/organizations/asean/commitments?limit=2",
-]
+# Each URL with the table it lists.
+URLS = {
+    "/api/v1/commitments?giver=JP&limit=2": "commitments",
+    "/api/v1/commitments?recipient=PH&limit=2": "commitments",
+    "/api/v1/commitments?party=VN&limit=3": "commitments",
+    "/api/v1/commitments?giver__in=JP,AU&sort=-made_on&limit=2": "commitments",
+    "/api/v1/commitments?recipient__not=PH&limit=4": "commitments",
+    "/api/v1/commitments?giver=asean&limit=2": "commitments",
+    "/api/v1/commitments?party=JP&domain=maritime_security&limit=2": "commitments",
+    "/api/v1/commitments?giver=ZZ": "commitments",
+    "/api/v1/countries/PH/commitments?limit=2": "commitments",
+    "/api/v1/organizations/asean/commitments?limit=2": "commitments",
+    "/api/v1/meetings?participant=JP&limit=2": "meetings",
+    "/api/v1/meetings?participant__in=MY,asean&sort=-start_date&limit=1": "meetings",
+    "/api/v1/meetings?participant=fumio-kishida&attendance=attended&limit=1": "meetings",
+    "/api/v1/meetings?attendance=represented&participant_role=participant": "meetings",
+    "/api/v1/meetings?participant=JP&attendance=absent": "meetings",
+    "/api/v1/countries/JP/meetings?limit=2": "meetings",
+    "/api/v1/organizations/asean/meetings?limit=1": "meetings",
+    "/api/v1/people/fumio-kishida/meetings?limit=1": "meetings",
+    "/api/v1/incidents?actor=CN&limit=1": "incidents",
+    "/api/v1/incidents?actor=PH&actor_role=target&limit=1": "incidents",
+    "/api/v1/incidents?actor__in=CN,japan-coast-guard&actor_role=party": "incidents",
+    "/api/v1/countries/PH/incidents?limit=1": "incidents",
+}
 
 
 def walk(api: Any, url: str) -> tuple[int | None, list[str]]:
@@ -49,13 +62,13 @@ def walk(api: Any, url: str) -> tuple[int | None, list[str]]:
 
 
 def planned_as(app: Flask, few: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Plan party filters with `few` as the most commitments read by id, kept nothing."""
-    monkeypatch.setattr(queries, "FEW_PARTIES", few)
+    """Plan related-row filters with `few` as the most rows read by id, kept nothing."""
+    monkeypatch.setattr(queries, "FEW", few)
     for kept in ("regsec.few", listing.KEYSETS, listing.PARSED):
         app.extensions.pop(kept, None)
 
 
-def test_a_party_filter_reads_the_same_rows_by_ids_or_by_walking(
+def test_a_related_row_filter_reads_the_same_rows_by_ids_or_by_walking(
     app: Flask, api: ContractClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     statements: list[str] = []
@@ -66,21 +79,25 @@ def test_a_party_filter_reads_the_same_rows_by_ids_or_by_walking(
     results = {}
     for few in (10**6, -1):  # every filter by ids; every filter by walking
         planned_as(app, few, monkeypatch)
-        event.listen(db.engine(app), "before_cursor_execute", record)
-        try:
-            results[few] = {url: walk(api, url) for url in URLS}
-        finally:
-            event.remove(db.engine(app), "before_cursor_execute", record)
-        # the keyset page statements (not those loading the page's relations by its keys)
-        pages = [s for s in statements if s.startswith("SELECT commitments.id AS id,")]
-        by_ids = [s for s in pages if "json_each" in s or "ANY (" in s]
-        assert by_ids if few > 0 else not by_ids
-        statements.clear()
+        results[few] = {}
+        for url, table in URLS.items():
+            event.listen(db.engine(app), "before_cursor_execute", record)
+            try:
+                results[few][url] = walk(api, url)
+            finally:
+                event.remove(db.engine(app), "before_cursor_execute", record)
+            # the keyset page statements (not those loading the page's relations by its keys)
+            pages = [s for s in statements if s.startswith(f"SELECT {table}.id AS id,")]
+            by_ids = [s for s in pages if "json_each" in s or "ANY (" in s]
+            assert pages and (by_ids == pages if few > 0 else not by_ids), url
+            statements.clear()
     assert results[10**6] == results[-1]
     for url, (total, found) in results[-1].items():
         assert total == len(found) == len(set(found))
-        assert found or "ZZ" in url
-    assert len(results[-1][URLS[0]][1]) > 2  # more than one page
+        assert found or "ZZ" in url or "absent" in url, url
+    assert len(results[-1]["/api/v1/commitments?giver=JP&limit=2"][1]) > 2  # several pages
+    assert len(results[-1]["/api/v1/meetings?participant=JP&limit=2"][1]) > 2
+    assert not results[-1]["/api/v1/meetings?participant=JP&attendance=absent"][1]
 
 
 def _synthetic_app(path: Path, seed: int) -> Flask:
@@ -116,7 +133,7 @@ def test_the_ids_a_filter_reads_follow_the_data(tmp_path: Path) -> None:
         url = f"/api/v1/commitments?giver={rare}&limit=500"
         before = [c["id"] for c in client.get(url).get_json()["data"]]
         assert before == _givers(app, rare)
-        assert len(before) <= queries.FEW_PARTIES  # read by ids
+        assert len(before) <= queries.FEW  # read by ids
 
         with Session(db.engine(app)) as session, session.begin():
             country = session.scalars(select(m.Country).where(m.Country.iso2 == rare)).one()
