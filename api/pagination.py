@@ -139,9 +139,19 @@ class Keyset:
     runs the same statement objects, whose SQLAlchemy cache key is already computed (the key
     is a walk of the whole statement tree, filters included, on every new statement)."""
 
-    def __init__(self, stmt: Select[Any], order: Sequence[SortKey], *, kept: bool = False) -> None:
+    def __init__(
+        self,
+        stmt: Select[Any],
+        order: Sequence[SortKey],
+        *,
+        kept: bool = False,
+        cut: ColumnElement[Any] | None = None,
+    ) -> None:
         self.stmt = stmt
         self.order = tuple(order)
+        # The first key as a column of a table the statement joins once per row and that
+        # nothing else filters (a search's matches): a page is cut from it (`_cut`).
+        self.cut = cut
         # kept for later requests of its shape (api/listing.py): its total is kept too
         self.kept = kept
         self._pages: dict[str | None, Select[Any]] = {}
@@ -154,15 +164,38 @@ class Keyset:
         if found is None:
             backwards = direction == "prev"
             stmt = self.stmt
+            keys = [bindparam(f"key_{i}", type_=key.expr.type) for i, key in enumerate(self.order)]
             if direction is not None:
-                keys = [
-                    bindparam(f"key_{i}", type_=key.expr.type) for i, key in enumerate(self.order)
-                ]
                 stmt = stmt.where(after(self.order, keys, reverse=backwards))
             order = [k.reverse() if backwards else k for k in self.order]
             size = bindparam("page_size", type_=Integer)
+            if self.cut is not None:
+                stmt = stmt.where(self._cut(order[0], keys[0] if direction else None, size))
             found = self._pages[direction] = stmt.order_by(*ordering(order)).limit(size)
         return found
+
+    def _cut(
+        self, first: SortKey, bound: ColumnElement[Any] | None, size: ColumnElement[Any]
+    ) -> ColumnElement[bool]:
+        """Only rows whose first key reaches the `size`-th best value of `cut` past the
+        cursor's first key (`bound`): a page's rows are among those, since every row of
+        `cut` is a row of the list, and the rows tied at that value are all kept, so later
+        keys still order them. The database then joins and sorts a page's worth of rows
+        instead of every row of the list (a search of a common word: every match). Past a
+        cursor, fewer than `size` rows beyond it keep every row up to the cursor's value."""
+        assert self.cut is not None
+        value = self.cut
+        beyond = select(value.label("value"))
+        if bound is not None:
+            beyond = beyond.where(value < bound if first.descending else value > bound)
+        best = beyond.order_by(value.desc() if first.descending else value.asc()).limit(size)
+        top = best.subquery("best")
+        edge: ColumnElement[Any] = select(
+            func.min(top.c.value) if first.descending else func.max(top.c.value)
+        ).scalar_subquery()
+        if bound is not None:
+            edge = func.coalesce(edge, bound)
+        return first.expr >= edge if first.descending else first.expr <= edge
 
     @staticmethod
     def values(size: int, keys: Sequence[Any] = ()) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
     Double,
     Select,
@@ -136,8 +137,11 @@ def terms(q: str) -> list[str]:
     return [w.lower() for w in WORD.findall(q)[:MAX_TERMS]]
 
 
-def matches(dialect: str, subject_type: str | None, q: str) -> Subquery:
-    """(subject_type, subject_id, rank) of the documents matching every word of `q`."""
+def matches(
+    dialect: str, subject_type: str | None, q: str, *, shared: bool = False
+) -> Subquery | CTE:
+    """(subject_type, subject_id, rank) of the documents matching every word of `q`; a
+    common table expression when `shared` (read more than once by one statement)."""
     words = terms(q)
     doc = m.SearchDocument
     rank: ColumnElement[Any]
@@ -162,4 +166,4 @@ def matches(dialect: str, subject_type: str | None, q: str) -> Subquery:
         stmt = select(doc.subject_type, doc.subject_id, rank).where(vector.op("@@")(query))
     if subject_type is not None:
         stmt = stmt.where(doc.subject_type == subject_type)
-    return stmt.subquery("matches")
+    return stmt.cte("matches") if shared else stmt.subquery("matches")
