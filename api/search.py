@@ -16,7 +16,9 @@ from sqlalchemy import (
     CTE,
     ColumnElement,
     Double,
+    Integer,
     Select,
+    String,
     Subquery,
     false,
     func,
@@ -144,18 +146,28 @@ def matches(
     common table expression when `shared` (read more than once by one statement)."""
     words = terms(q)
     doc = m.SearchDocument
+    kind: Any = doc.subject_type
     rank: ColumnElement[Any]
     if not words:
         rank = literal(0.0, type_=Double).label("rank")
         stmt: Select[Any] = select(doc.subject_type, doc.subject_id, rank).where(false())
     elif dialect == "sqlite":
-        fts = m.search_fts
         expression = " ".join('"' + w.replace('"', "") + '"' for w in words)
         rank = (-func.bm25(literal_column("search_fts"))).label("rank")
+        # Each match's subject from the index on (id, subject_type, subject_id), named
+        # because SQLite's planner always prefers the row (which holds the body) by rowid.
+        docs = text(
+            f"search_fts JOIN search_documents AS docs INDEXED BY {m.search.SUBJECT_BY_ID} "
+            "ON docs.id = search_fts.rowid"
+        )
+        kind = literal_column("docs.subject_type", String)
         stmt = (
-            select(doc.subject_type, doc.subject_id, rank)
-            .select_from(fts)
-            .join(doc, doc.id == fts.c.rowid)
+            select(
+                kind.label("subject_type"),
+                literal_column("docs.subject_id", Integer).label("subject_id"),
+                rank,
+            )
+            .select_from(docs)
             .where(literal_column("search_fts").op("MATCH")(expression))
         )
     else:
@@ -165,5 +177,5 @@ def matches(
         rank = func.ts_rank(vector, query).label("rank")
         stmt = select(doc.subject_type, doc.subject_id, rank).where(vector.op("@@")(query))
     if subject_type is not None:
-        stmt = stmt.where(doc.subject_type == subject_type)
+        stmt = stmt.where(kind == subject_type)
     return stmt.cte("matches") if shared else stmt.subquery("matches")

@@ -42,9 +42,13 @@ class DataVersion(Base):
 fts_metadata = MetaData()
 search_fts = Table("search_fts", fts_metadata, Column("rowid", Integer), Column("body", Text))
 
+# SQLite: each document's subject by the document's id (migration 0006), which a search
+# names (INDEXED BY) to read the subjects of its matches without reading their bodies.
+SUBJECT_BY_ID = "ix_search_documents_id_subject"
+
 # Objects the migrations create per dialect that the models do not declare.
 DIALECT_OBJECTS = frozenset(
     # PostgreSQL: the stored tsvector column of search_documents and its GIN index
-    {"search_fts", "ix_search_documents_vector", "vector"}
+    {"search_fts", "ix_search_documents_vector", "vector", SUBJECT_BY_ID}
     | {f"search_fts_{suffix}" for suffix in ("data", "idx", "content", "docsize", "config")}
 )

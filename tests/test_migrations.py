@@ -84,6 +84,8 @@ def test_the_search_index_exists_for_the_dialect(database_url: str, app: object)
         inspector = inspect(conn)
         if engine.dialect.name == "sqlite":
             assert "search_fts" in inspector.get_table_names()
+            names = {i["name"] for i in inspector.get_indexes("search_documents")}
+            assert models.search.SUBJECT_BY_ID in names
         else:
             names = {i["name"] for i in inspector.get_indexes("search_documents")}
             assert "ix_search_documents_vector" in names
