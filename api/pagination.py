@@ -154,13 +154,14 @@ class Keyset:
         self.cut = cut
         # kept for later requests of its shape (api/listing.py): its total is kept too
         self.kept = kept
-        self._pages: dict[str | None, Select[Any]] = {}
+        self._pages: dict[tuple[str | None, bool], Select[Any]] = {}
         self._count: Select[Any] | None = None
 
-    def page(self, direction: str | None) -> Select[Any]:
+    def page(self, direction: str | None, *, whole: bool = False) -> Select[Any]:
         """Rows after the cursor (`next`), before it (`prev`, in reverse) or from the start
-        (None); binds `page_size` and, with a cursor, `key_0`, `key_1`, ... (`values`)."""
-        found = self._pages.get(direction)
+        (None); binds `page_size` and, with a cursor, `key_0`, `key_1`, ... (`values`).
+        Cut (`_cut`) where the keyset has a cut, unless `whole`."""
+        found = self._pages.get((direction, whole))
         if found is None:
             backwards = direction == "prev"
             stmt = self.stmt
@@ -169,10 +170,22 @@ class Keyset:
                 stmt = stmt.where(after(self.order, keys, reverse=backwards))
             order = [k.reverse() if backwards else k for k in self.order]
             size = bindparam("page_size", type_=Integer)
-            if self.cut is not None:
+            if self.cut is not None and not whole:
                 stmt = stmt.where(self._cut(order[0], keys[0] if direction else None, size))
-            found = self._pages[direction] = stmt.order_by(*ordering(order)).limit(size)
+            found = self._pages[direction, whole] = stmt.order_by(*ordering(order)).limit(size)
         return found
+
+    def read(
+        self, direction: str | None, params: dict[str, Any], convert: Convert | None
+    ) -> list[Any]:
+        """The rows of a page. A cut page with fewer rows than asked is read again whole:
+        the cut counts on every row of `cut` being a row of the list (a search document
+        whose row is gone would take a place on the page and end the list early), so
+        such a document costs a second statement on a list's last page, never rows."""
+        rows = list(_rows(self.page(direction), params, convert))
+        if self.cut is not None and len(rows) < params["page_size"]:
+            rows = list(_rows(self.page(direction, whole=True), params, convert))
+        return rows
 
     def _cut(
         self, first: SortKey, bound: ColumnElement[Any] | None, size: ColumnElement[Any]
@@ -240,8 +253,7 @@ def paginate(
     counted, exceeds = keyset.count() if total else (None, None)
     direction, values = decode_cursor(cursor, order) if cursor else (None, [])
     backwards = direction == "prev"
-    page = keyset.page(direction)
-    rows: list[Any] = list(_rows(page, keyset.values(limit + 1, values), convert))
+    rows = keyset.read(direction, keyset.values(limit + 1, values), convert)
     has_more = len(rows) > limit
     rows = rows[:limit]
     if convert is not None:
@@ -277,9 +289,8 @@ def stream(
     sent = 0
     while cap is None or sent < cap:
         size = batch if cap is None else min(batch, cap - sent)
-        page = keyset.page(None if values is None else "next")
         params = keyset.values(size, values or ())
-        rows: Sequence[Any] = list(_rows(page, params, convert))
+        rows: Sequence[Any] = keyset.read(None if values is None else "next", params, convert)
         if convert is not None:
             rows = convert(rows)
         yield from rows
