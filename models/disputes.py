@@ -15,6 +15,7 @@ from .base import (
     name,
     optional_date,
     precision,
+    present_key_index,
     slug,
     text,
 )
@@ -119,7 +120,10 @@ class IncidentActor(HasEvidence, Base):
 
     __tablename__ = "incident_actors"
     subject_type = "incident_actor"
-    __table_args__ = (exactly_one("country_id", "organization_id"),)
+    __table_args__ = (
+        exactly_one("country_id", "organization_id"),
+        present_key_index("incident_actors", "organization_id"),
+    )
 
     id: Mapped[intpk]
     incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)

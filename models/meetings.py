@@ -15,6 +15,7 @@ from .base import (
     name,
     optional_date,
     precision,
+    present_key_index,
     slug,
     text,
 )
@@ -67,6 +68,8 @@ class MeetingParticipant(HasEvidence, Base):
     __table_args__ = (
         exactly_one("country_id", "organization_id", "person_id"),
         UniqueConstraint("meeting_id", "country_id", "organization_id", "person_id"),
+        present_key_index("meeting_participants", "organization_id"),
+        present_key_index("meeting_participants", "person_id"),
     )
 
     id: Mapped[intpk]
