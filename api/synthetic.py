@@ -911,10 +911,11 @@ class SQLiteWriter(Writer):
     def before(self) -> None:
         """Keep the indexes whose keys arrive in order: at 1M rows SQLite re-creates those
         slower (~30 s, one table scan per index) than it updates them during the load
-        (appends). Indexes led by a date are dropped and re-created after the load: rows
-        arrive in id order and dates at random, so each insert lands at a random place
-        (the two date sort indexes of commitments: +2.3 s per 200k rows kept, ~1.8 s each to
-        build once at 1M)."""
+        (appends; an index led by a kind, domain or status appends within each value).
+        Indexes led by a date or a title are dropped and re-created after the load: rows
+        arrive in id order and dates and titles at random, so each insert lands at a
+        random place (the two date sort indexes of commitments: +2.3 s per 200k rows kept,
+        ~1.8 s each to build once at 1M)."""
         started = time.perf_counter()
         present = set(
             self.conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'index'")
@@ -923,10 +924,10 @@ class SQLiteWriter(Writer):
         )
         for name in COLUMNS:
             for index in m.Base.metadata.tables[name].indexes:
-                if index.name in present and _led_by_date(index):
+                if index.name in present and _led_by_random_key(index):
                     self.conn.exec_driver_sql(f"DROP INDEX {index.name}")
                     self.indexes.append(index)
-        self.steps["drop date-led indexes"] = time.perf_counter() - started
+        self.steps["drop date- and title-led indexes"] = time.perf_counter() - started
 
     def after(self) -> None:
         super().after()
@@ -935,12 +936,16 @@ class SQLiteWriter(Writer):
         self.steps["search_fts rebuild"] = time.perf_counter() - started
 
 
-def _led_by_date(index: Index) -> bool:
-    """The index's first key is (an expression of) a date column."""
+def _led_by_random_key(index: Index) -> bool:
+    """The index's first key is (an expression of) a date column or a title: keys that
+    generated rows carry in random order."""
     first = index.expressions[0]
     if isinstance(first, str):
         return False
-    return any(isinstance(e, Column) and isinstance(e.type, Date) for e in iterate(first))
+    return any(
+        isinstance(e, Column) and (isinstance(e.type, Date) or e.key == "title")
+        for e in iterate(first)
+    )
 
 
 class PostgresWriter(Writer):

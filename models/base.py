@@ -71,12 +71,19 @@ def date_sort_key(column: Any) -> ColumnElement[Any]:
     return func.coalesce(column, literal_column(f"'{LAST_DAY}'", type_=Date))
 
 
-def date_sort_indexes(table: str, column: Any, slug: Any) -> tuple[Index, Index]:
-    """Both orders a list pages in (the date ascending or descending, the slug ascending
-    after it), each read straight from an index instead of sorting the whole table."""
-    key = date_sort_key(column)
+def sort_indexes(table: str, column: Any, slug: Any, key: Any = None) -> tuple[Index, Index]:
+    """Both orders a list pages in by `column` (its sort `key`, the column itself unless
+    given; ascending or descending, the slug ascending after it), each read straight from
+    an index instead of sorting the whole table. The ascending one also serves an equality
+    filter on the column, in slug order."""
+    key = column if key is None else key
     name = f"ix_{table}_{column.key}_sort"
     return Index(name, key, slug), Index(f"{name}_desc", key.desc(), slug)
+
+
+def date_sort_indexes(table: str, column: Any, slug: Any) -> tuple[Index, Index]:
+    """`sort_indexes` of a nullable date: on its sort key."""
+    return sort_indexes(table, column, slug, date_sort_key(column))
 
 
 def present_key_index(table: str, column: str) -> Index:

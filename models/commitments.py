@@ -18,6 +18,7 @@ from .base import (
     optional_date,
     precision,
     slug,
+    sort_indexes,
     text,
 )
 from .evidence import HasEvidence
@@ -34,8 +35,8 @@ class Commitment(HasEvidence, Base):
     slug: Mapped[slug]
     title: Mapped[name]
     summary: Mapped[text]
-    kind: Mapped[enum_str] = mapped_column(index=True)
-    domain: Mapped[enum_str] = mapped_column(index=True)
+    kind: Mapped[enum_str]  # kind, domain, status, title: indexed with the slug, below
+    domain: Mapped[enum_str]
     status: Mapped[enum_str]  # current status; the dated history is in status_events
     made_on: Mapped[optional_date] = mapped_column(index=True)
     made_on_precision: Mapped[precision]
@@ -65,6 +66,10 @@ class Commitment(HasEvidence, Base):
 
 
 COMMITMENTS_BY_DATE = date_sort_indexes("commitments", Commitment.made_on, Commitment.slug)
+COMMITMENTS_BY_KEY = [
+    sort_indexes("commitments", column, Commitment.slug)
+    for column in (Commitment.kind, Commitment.domain, Commitment.status, Commitment.title)
+]
 
 
 class CommitmentParty(HasEvidence, Base):

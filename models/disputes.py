@@ -17,6 +17,7 @@ from .base import (
     precision,
     present_key_index,
     slug,
+    sort_indexes,
     text,
 )
 from .evidence import HasEvidence
@@ -87,7 +88,7 @@ class Incident(HasEvidence, Base):
 
     id: Mapped[intpk]
     slug: Mapped[slug]
-    kind: Mapped[enum_str] = mapped_column(index=True)
+    kind: Mapped[enum_str]  # kind and title: indexed with the slug, below
     title: Mapped[name]
     summary: Mapped[text]
     occurred_on: Mapped[optional_date] = mapped_column(index=True)
@@ -113,6 +114,9 @@ class Incident(HasEvidence, Base):
 
 
 INCIDENTS_BY_DATE = date_sort_indexes("incidents", Incident.occurred_on, Incident.slug)
+INCIDENTS_BY_KEY = [
+    sort_indexes("incidents", column, Incident.slug) for column in (Incident.kind, Incident.title)
+]
 
 
 class IncidentActor(HasEvidence, Base):

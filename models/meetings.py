@@ -17,6 +17,7 @@ from .base import (
     precision,
     present_key_index,
     slug,
+    sort_indexes,
     text,
 )
 from .evidence import HasEvidence
@@ -58,6 +59,9 @@ class Meeting(HasEvidence, Base):
 
 
 MEETINGS_BY_DATE = date_sort_indexes("meetings", Meeting.start_date, Meeting.slug)
+MEETINGS_BY_KEY = [
+    sort_indexes("meetings", column, Meeting.slug) for column in (Meeting.kind, Meeting.title)
+]
 
 
 class MeetingParticipant(HasEvidence, Base):

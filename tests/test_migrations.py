@@ -13,15 +13,23 @@ from sqlalchemy import Connection, create_engine, inspect
 import models
 from api.cli import upgrade
 
-# The date sort keys' indexes are on expressions (migration 0005), which neither SQLAlchemy's
-# reflection nor Alembic's comparison reads (each says so in a warning): they are compared
-# by name below instead.
+# The sort keys' indexes (migrations 0005, 0008) are on expressions (a date's sort key, a
+# descending column), which neither SQLAlchemy's reflection nor Alembic's comparison reads
+# (each says so in a warning): they are compared by name below instead.
 SORT_INDEXES = {
     f"ix_{table}_{column}_sort{suffix}"
     for table, column in (
         ("commitments", "made_on"),
+        ("commitments", "kind"),
+        ("commitments", "domain"),
+        ("commitments", "status"),
+        ("commitments", "title"),
         ("meetings", "start_date"),
+        ("meetings", "kind"),
+        ("meetings", "title"),
         ("incidents", "occurred_on"),
+        ("incidents", "kind"),
+        ("incidents", "title"),
     )
     for suffix in ("", "_desc")
 }
