@@ -16,13 +16,16 @@ SQLAlchemy Core `insert()` run as one executemany per table and chunk, foreign k
 unchecked during the load (`--check` runs `PRAGMA foreign_key_check` after it),
 `synchronous=OFF`, a rollback journal (WAL again after), a large page cache, indexes
 kept where rows arrive in key order (at 1M rows SQLite updates those faster than it
-re-creates them) and built after the load where they are led by a date, the FTS5 index
-rebuilt once at the end. PostgreSQL: `COPY ... FROM STDIN`, in one transaction that drops
+re-creates them) and built after the load where they are led by a date or a title, the
+FTS5 index rebuilt once at the end. PostgreSQL: `COPY ... FROM STDIN`, in one transaction that drops
 the secondary indexes, the unique and foreign-key constraints and the GIN search index of
 the tables it fills and re-creates them afterwards (re-adding a constraint checks every
-row). Evidence links of a fact's child rows (the quote of a commitment also supports its
-parties, amounts, ...) are derived in SQL with `INSERT ... SELECT`, which the database does
-faster than Python builds and sends them.
+row); the search documents, whose tsvector PostgreSQL computes as they arrive, are copied
+at the same time by a second session in a transaction of its own, committed right after
+the first (as `pg_restore --jobs` loads in several sessions): a failure of either leaves
+no row of the load. Evidence links of a fact's child rows (the quote of a commitment also
+supports its parties, amounts, ...) are derived in SQL with `INSERT ... SELECT`, which the
+database does faster than Python builds and sends them.
 
 Synthetic rows have slugs starting `syn-`; the generator refuses to run when some exist
 unless asked to replace them. Seed data in the same database is left alone.
@@ -37,8 +40,10 @@ import hashlib
 import itertools
 import json
 import multiprocessing
+import queue
 import random
 import resource
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -50,6 +55,7 @@ from sqlalchemy import (
     Connection,
     Constraint,
     Date,
+    Engine,
     ForeignKeyConstraint,
     Index,
     UniqueConstraint,
@@ -825,6 +831,7 @@ class Writer:
         self.rows: dict[str, int] = {}
         self.steps: dict[str, float] = {}
         self.indexes: list[Index] = []
+        self.replacing = False  # set by _load when earlier synthetic rows were removed
 
     def write(self, batch: Batch) -> None:
         for table in COLUMNS:
@@ -865,25 +872,17 @@ class Writer:
                 self.rows[key] = self.rows.get(key, 0) + result.rowcount
 
     def before(self) -> None:
-        """Drop the explicit indexes of the tables filled (PostgreSQL builds an index from
-        the loaded rows faster than it updates it row by row); re-created by `after`, unique
-        ones too, so uniqueness is still checked. SQLiteWriter drops only those led by a
-        date."""
-        started = time.perf_counter()
-        # From the catalog, not reflection: reflection skips (with a warning) the
-        # expression indexes of the date sort keys (migration 0005).
-        present = set(
-            self.conn.exec_driver_sql(
-                "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%(tables)s)",
-                {"tables": list(COLUMNS)},
-            ).scalars()
-        )
-        for name in COLUMNS:
-            for index in m.Base.metadata.tables[name].indexes:
-                if index.name in present:
-                    self.conn.exec_driver_sql(f"DROP INDEX {index.name}")
-                    self.indexes.append(index)
-        self.steps["drop indexes"] = time.perf_counter() - started
+        """Prepare the tables for the rows (drop what is faster built after them)."""
+        raise NotImplementedError
+
+    def rows_written(self) -> None:
+        """Every batch has been written."""
+
+    def committed(self) -> None:
+        """The load's transaction committed."""
+
+    def failed(self) -> None:
+        """The load's transaction rolled back."""
 
     def after(self) -> None:
         """Re-create what `before` dropped; index the search documents."""
@@ -951,26 +950,41 @@ def _led_by_random_key(index: Index) -> bool:
 class PostgresWriter(Writer):
     """COPY FROM STDIN. Besides the indexes, the unique and foreign-key constraints of the
     filled tables and the GIN search index are dropped during the load and re-created after
-    it, in the same transaction: re-adding a constraint checks every row in one pass."""
+    it, in the same transaction: re-adding a constraint checks every row in one pass.
 
-    def __init__(self, conn: Connection) -> None:
+    The search documents go to a second session (`SideCopy`), in its own transaction, when
+    the load replaces nothing: PostgreSQL computes each document's tsvector as the row
+    arrives, a third of the load in one backend, and one backend uses one core. That
+    transaction commits right after the main one; if the main one fails it is rolled back,
+    and if it cannot commit after the main one did, the load is removed again."""
+
+    def __init__(self, conn: Connection, engine: Engine | None = None) -> None:
         super().__init__(conn)
         self._constraints: list[Constraint] = []
         self._gin = False
+        self._engine = engine
+        self.side: SideCopy | None = None
+
+    def _tables(self) -> list[str]:
+        """The tables this session fills."""
+        return [name for name in COLUMNS if self.side is None or name != SideCopy.TABLE]
 
     def _write(self, table: str, columns: tuple[str, ...], rows: list[Row]) -> None:
-        raw = self.conn.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cursor:
-            with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+        if self.side is not None and table == SideCopy.TABLE:
+            self.side.put(rows)
+            return
+        copy_rows(self.conn, table, columns, rows)
 
     def before(self) -> None:
         self.conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
         self.conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
+        if self._engine is not None and not self.replacing:
+            # Not when replacing: the main session has deleted documents, and the second
+            # one's DROP INDEX would wait for the main one's commit, which waits for it.
+            self.side = SideCopy(self._engine)
+            self.side.start()
         started = time.perf_counter()
-        for name in COLUMNS:
+        for name in self._tables():
             table = m.Base.metadata.tables[name]
             for constraint in sorted(table.constraints, key=lambda c: str(c.name)):
                 if isinstance(constraint, ForeignKeyConstraint | UniqueConstraint):
@@ -978,17 +992,19 @@ class PostgresWriter(Writer):
                         f"ALTER TABLE {name} DROP CONSTRAINT {constraint.name}"
                     )
                     self._constraints.append(constraint)
-        self._gin = any(
-            i["name"] == "ix_search_documents_vector"
-            for i in inspect(self.conn).get_indexes("search_documents")
-        )
-        if self._gin:
-            self.conn.exec_driver_sql("DROP INDEX ix_search_documents_vector")
+        if self.side is None:
+            self._gin = drop_gin(self.conn)
         self.steps["drop constraints, GIN index"] = time.perf_counter() - started
-        super().before()
+        started = time.perf_counter()
+        self.indexes = drop_indexes(self.conn, self._tables())
+        self.steps["drop indexes"] = time.perf_counter() - started
+
+    def rows_written(self) -> None:
+        if self.side is not None:
+            self.side.put(None)  # no more documents: the second session indexes them
 
     def after(self) -> None:
-        for name in COLUMNS:
+        for name in self._tables():
             self.conn.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                 f"(SELECT coalesce(max(id), 0) + 1 FROM {name}), false)"
@@ -1003,10 +1019,159 @@ class PostgresWriter(Writer):
         self.steps["re-add constraints (checks rows)"] = time.perf_counter() - started
         if self._gin:
             started = time.perf_counter()
-            self.conn.exec_driver_sql(
-                "CREATE INDEX ix_search_documents_vector ON search_documents USING gin (vector)"
-            )
+            create_gin(self.conn)
             self.steps["search GIN index"] = time.perf_counter() - started
+        if self.side is not None:
+            started = time.perf_counter()
+            self.side.prepared()
+            self.steps["waiting for the second session"] = time.perf_counter() - started
+            self.steps.update(self.side.steps)
+
+    def committed(self) -> None:
+        if self.side is not None:
+            self.side.finish(commit=True)
+
+    def failed(self) -> None:
+        if self.side is not None:
+            self.side.finish(commit=False)
+
+
+def copy_rows(conn: Connection, table: str, columns: tuple[str, ...], rows: list[Row]) -> None:
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cursor:
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+
+def drop_indexes(conn: Connection, tables: list[str]) -> list[Index]:
+    """Drop the declared indexes of `tables` (PostgreSQL builds an index from the loaded rows
+    faster than it updates it row by row); returns them, to re-create after the load."""
+    # From the catalog, not reflection: reflection skips (with a warning) the expression
+    # indexes of the sort keys (migrations 0005, 0008).
+    present = set(
+        conn.exec_driver_sql(
+            "SELECT indexname FROM pg_indexes WHERE tablename = ANY(%(tables)s)",
+            {"tables": tables},
+        ).scalars()
+    )
+    dropped = []
+    for name in tables:
+        for index in m.Base.metadata.tables[name].indexes:
+            if index.name in present:
+                conn.exec_driver_sql(f"DROP INDEX {index.name}")
+                dropped.append(index)
+    return dropped
+
+
+def drop_gin(conn: Connection) -> bool:
+    """Drop the GIN index of the search documents; whether there was one."""
+    found = any(
+        i["name"] == "ix_search_documents_vector"
+        for i in inspect(conn).get_indexes("search_documents")
+    )
+    if found:
+        conn.exec_driver_sql("DROP INDEX ix_search_documents_vector")
+    return found
+
+
+def create_gin(conn: Connection) -> None:
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_search_documents_vector ON search_documents USING gin (vector)"
+    )
+
+
+class SideCopy:
+    """The search documents of a PostgreSQL load, copied by a second session on a thread
+    (psycopg releases the GIL while PostgreSQL works) in a transaction of its own: its
+    indexes dropped, the rows copied as the main session sends them, the indexes re-created;
+    then it waits for `finish` to commit or roll back."""
+
+    TABLE = "search_documents"
+
+    def __init__(self, engine: Engine) -> None:
+        self.steps: dict[str, float] = {}
+        self._engine = engine
+        self._queue: queue.Queue[list[Row] | None] = queue.Queue(maxsize=4)
+        self._ready = threading.Event()  # rows copied and indexed, or failed
+        self._decided = threading.Event()
+        self._commit = False
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="search-documents", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def put(self, rows: list[Row] | None) -> None:
+        """Send rows (None: the last were sent). Raises the second session's error."""
+        while True:
+            self._raise()
+            try:
+                self._queue.put(rows, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+
+    def prepared(self) -> None:
+        """Wait until every document is copied and indexed; raise the session's error."""
+        self._ready.wait()
+        self._raise()
+
+    def finish(self, *, commit: bool) -> None:
+        """Commit (the main transaction has) or roll back, and end the session."""
+        self._commit = commit
+        self._decided.set()
+        self._thread.join()
+        if commit:
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise GenerateError(f"the search documents' session failed: {self._error}")
+
+    def _run(self) -> None:
+        columns = COLUMNS[self.TABLE]
+        try:
+            with self._engine.connect() as conn:
+                with conn.begin() as transaction:
+                    conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
+                    conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
+                    gin = drop_gin(conn)
+                    indexes = drop_indexes(conn, [self.TABLE])
+                    copying = 0.0
+                    while (rows := self._next()) is not None:
+                        t0 = time.perf_counter()
+                        copy_rows(conn, self.TABLE, columns, rows)
+                        copying += time.perf_counter() - t0
+                    self.steps["search documents: COPY (second session)"] = copying
+                    if self._decided.is_set() and not self._commit:
+                        transaction.rollback()  # the main session gave up
+                        return
+                    t0 = time.perf_counter()
+                    for index in indexes:
+                        conn.execute(CreateIndex(index))
+                    if gin:
+                        create_gin(conn)
+                    self.steps["search documents: indexes (second session)"] = (
+                        time.perf_counter() - t0
+                    )
+                    self._ready.set()
+                    self._decided.wait()
+                    if not self._commit:
+                        transaction.rollback()
+        except BaseException as error:  # reported to the main thread, which raises it
+            self._error = error
+            self._ready.set()
+
+    def _next(self) -> list[Row] | None:
+        """The next rows; None when the main session sent the last or gave up."""
+        while not self._decided.is_set():
+            try:
+                return self._queue.get(timeout=0.5)
+            except queue.Empty:
+                continue
+        return None
 
 
 # ---- entry point ----------------------------------------------------------------------------
@@ -1095,7 +1260,7 @@ def generate(
     workers: int | None = None,
 ) -> Report:
     """Fill the migrated database at `url` with `commitments` synthetic commitments and the
-    rows that go with them, in one transaction."""
+    rows that go with them, in one transaction (on PostgreSQL two: see the module)."""
     if commitments < 1:
         raise GenerateError("--commitments must be at least 1")
     started = time.perf_counter()
@@ -1128,7 +1293,7 @@ def generate(
                 conn.commit()  # PRAGMA foreign_keys has no effect inside a transaction
                 writer = SQLiteWriter(conn)
             else:
-                writer = PostgresWriter(conn)
+                writer = PostgresWriter(conn, engine)
             _load(conn, writer, Sizes(commitments), seed, replace, check, workers, dialect)
             t0 = time.perf_counter()
             conn.exec_driver_sql("ANALYZE")  # planner statistics for the new row counts
@@ -1162,6 +1327,33 @@ def _load(
     workers: int,
     dialect: str,
 ) -> None:
+    try:
+        _load_in_transaction(conn, writer, sizes, seed, replace, check, workers, dialect)
+    except BaseException:
+        writer.failed()
+        raise
+    t0 = time.perf_counter()
+    try:
+        writer.committed()
+    except GenerateError:
+        # The second session could not commit after the main one did: take the load out.
+        with conn.begin():
+            remove_synthetic(conn)
+            _bump_version(conn)
+        raise
+    writer.steps["commit"] += time.perf_counter() - t0
+
+
+def _load_in_transaction(
+    conn: Connection,
+    writer: Writer,
+    sizes: Sizes,
+    seed: int,
+    replace: bool,
+    check: bool,
+    workers: int,
+    dialect: str,
+) -> None:
     with conn.begin():
         found = synthetic_count(conn)
         if found and not replace:
@@ -1170,6 +1362,7 @@ def _load(
             t0 = time.perf_counter()
             remove_synthetic(conn)
             writer.steps["remove earlier synthetic rows"] = time.perf_counter() - t0
+        writer.replacing = bool(found)
         writer.before()
         t0 = time.perf_counter()
         ctx = Context(seed=seed, sizes=sizes)
@@ -1185,6 +1378,7 @@ def _load(
             writer.write(batch)
         written = sum(writer.seconds.values())
         writer.steps["building rows (not overlapped)"] = time.perf_counter() - t0 - written
+        writer.rows_written()
         writer.derive_links(ctx)
         writer.after()
         _bump_version(conn)
