@@ -17,9 +17,9 @@ unchecked during the load (`--check` runs `PRAGMA foreign_key_check` after it),
 `synchronous=OFF`, a rollback journal (WAL again after), a large page cache, indexes
 kept where rows arrive in key order (at 1M rows SQLite updates those faster than it
 re-creates them) and built after the load where they are led by a date or a title, the
-FTS5 index rebuilt once at the end. PostgreSQL: `COPY ... FROM STDIN`, in one transaction that drops
-the secondary indexes, the unique and foreign-key constraints and the GIN search index of
-the tables it fills and re-creates them afterwards (re-adding a constraint checks every
+FTS5 index rebuilt once at the end. PostgreSQL: `COPY ... FROM STDIN`, in one transaction
+that drops the secondary indexes, the unique and foreign-key constraints and the GIN search
+index of the tables it fills and re-creates them afterwards (re-adding a constraint checks every
 row); the search documents, whose tsvector PostgreSQL computes as they arrive, are copied
 at the same time by a second session in a transaction of its own, committed right after
 the first (as `pg_restore --jobs` loads in several sessions): a failure of either leaves
@@ -1294,7 +1294,12 @@ def generate(
                 writer = SQLiteWriter(conn)
             else:
                 writer = PostgresWriter(conn, engine)
-            _load(conn, writer, Sizes(commitments), seed, replace, check, workers, dialect)
+            sizes = Sizes(commitments)
+            _finish(
+                conn,
+                writer,
+                lambda: _load(conn, writer, sizes, seed, replace, check, workers, dialect),
+            )
             t0 = time.perf_counter()
             conn.exec_driver_sql("ANALYZE")  # planner statistics for the new row counts
             conn.commit()
@@ -1317,18 +1322,11 @@ def _cpu() -> dict[str, float]:
     }
 
 
-def _load(
-    conn: Connection,
-    writer: Writer,
-    sizes: Sizes,
-    seed: int,
-    replace: bool,
-    check: bool,
-    workers: int,
-    dialect: str,
-) -> None:
+def _finish(conn: Connection, writer: Writer, load: Callable[[], None]) -> None:
+    """Run the `load` transaction, then tell the writer how it ended (its second session,
+    if any, commits or rolls back accordingly)."""
     try:
-        _load_in_transaction(conn, writer, sizes, seed, replace, check, workers, dialect)
+        load()
     except BaseException:
         writer.failed()
         raise
@@ -1344,7 +1342,7 @@ def _load(
     writer.steps["commit"] += time.perf_counter() - t0
 
 
-def _load_in_transaction(
+def _load(
     conn: Connection,
     writer: Writer,
     sizes: Sizes,
