@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -261,6 +262,42 @@ def test_the_same_seed_gives_the_same_rows(url: str, fresh: Callable[[str], str]
     other = fresh("other.sqlite3")
     generate(other, N, seed=SEED + 1)
     assert snapshot(other)["commitments"] != snapshot(url)["commitments"]
+
+
+def test_nulls_and_flags_are_stored_as_the_app_stores_them(engine: Engine) -> None:
+    """The load binds None and booleans through its own adapters (api/synthetic.py
+    PLAIN_ADAPTERS): what lands is SQL NULL and the integers 0 and 1, as through the ORM."""
+    with engine.connect() as conn:
+        flags = conn.execute(
+            text(
+                "SELECT typeof(approximate), approximate, count(*) FROM commitment_amounts "
+                "GROUP BY 1, 2 ORDER BY 2"
+            )
+        ).all()
+        unknown = conn.execute(
+            text("SELECT typeof(made_on), count(*) FROM commitments WHERE made_on IS NULL")
+        ).one()
+    assert [(kind, value) for kind, value, _n in flags] == [("integer", 0), ("integer", 1)]
+    assert unknown[0] == "null" and unknown[1] > 0
+
+
+def test_the_load_leaves_the_sqlite3_adapters_as_it_found_them(
+    fresh: Callable[[str], str],
+) -> None:
+    before = dict(sqlite3.adapters)
+    url = fresh("adapters.sqlite3")
+    generate(url, 20)
+    assert sqlite3.adapters == before
+    # One registered by someone else is put back, after a failed load too.
+    key = (bool, sqlite3.PrepareProtocol)
+    sqlite3.register_adapter(bool, str)
+    try:
+        with pytest.raises(GenerateError, match="--replace"):
+            generate(url, 20)
+        assert sqlite3.adapters[key] is str
+    finally:
+        sqlite3.adapters.pop(key, None)
+    assert sqlite3.adapters == before
 
 
 def test_refuses_to_add_to_synthetic_data_unless_replacing(fresh: Callable[[str], str]) -> None:
