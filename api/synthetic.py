@@ -894,6 +894,10 @@ class Writer:
         self.steps["re-create indexes"] = time.perf_counter() - started
 
 
+FTS_DEFAULT_HASHSIZE = 1 << 20  # SQLite's FTS5_DEFAULT_HASHSIZE
+FTS_REBUILD_HASHSIZE = 64 << 20
+
+
 class SQLiteWriter(Writer):
     """Core `insert()` statements run as executemany on the driver's cursor."""
 
@@ -933,7 +937,14 @@ class SQLiteWriter(Writer):
     def after(self) -> None:
         super().after()
         started = time.perf_counter()
+        # FTS5 buffers the terms it indexes in a hash table, written out as a new segment
+        # (and merged with the others) each time it holds `hashsize` bytes. 64 MB instead
+        # of the default 1 MB for the one rebuild: 1M documents 5.1 -> 4.0 s, the same
+        # index (same matches and bm25); the default is set back for the app's writes.
+        config = "INSERT INTO search_fts(search_fts, rank) VALUES ('hashsize', ?)"
+        self.conn.exec_driver_sql(config, (FTS_REBUILD_HASHSIZE,))
         self.conn.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        self.conn.exec_driver_sql(config, (FTS_DEFAULT_HASHSIZE,))
         self.steps["search_fts rebuild"] = time.perf_counter() - started
 
 

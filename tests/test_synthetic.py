@@ -16,10 +16,10 @@ from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 import models as m
-from api import create_app, db
+from api import create_app, db, synthetic
 from api.cli import upgrade
 from api.search import PARENTS, document_bodies
-from api.synthetic import GenerateError, Sizes, generate
+from api.synthetic import FTS_DEFAULT_HASHSIZE, GenerateError, Sizes, generate
 from api.v1.common import partial_end
 from tests.conftest import ContractClient
 from tests.helpers import all_items
@@ -182,6 +182,37 @@ def test_search_documents_are_what_the_app_would_build(engine: Engine) -> None:
             for d in session.scalars(select(m.SearchDocument))
         }
     assert stored == expected
+
+
+def test_the_search_index_is_what_a_plain_rebuild_makes(
+    fresh: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The load rebuilds the FTS5 index with another write buffer size (api/synthetic.py
+    FTS_REBUILD_HASHSIZE; here a tiny one, so that these few documents make many segments
+    to merge): the index answers as one built with the default, which the load leaves
+    configured."""
+    monkeypatch.setattr(synthetic, "FTS_REBUILD_HASHSIZE", 4096)
+    url = fresh("fts.sqlite3")
+    generate(url, 300, seed=SEED)
+    ranked = text(
+        "SELECT rowid, bm25(search_fts) FROM search_fts WHERE search_fts MATCH :q ORDER BY rowid"
+    )
+    queries = ["maritime", "patrol vessels", "coast guard", "japan"]
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+            config: dict[str, Any] = dict(
+                conn.execute(text("SELECT k, v FROM search_fts_config")).all()
+            )
+            loaded = {q: conn.execute(ranked, {"q": q}).all() for q in queries}
+            conn.execute(text("INSERT INTO search_fts(search_fts) VALUES ('rebuild')"))
+            rebuilt = {q: conn.execute(ranked, {"q": q}).all() for q in queries}
+    finally:
+        engine.dispose()
+    assert config.get("hashsize", FTS_DEFAULT_HASHSIZE) == FTS_DEFAULT_HASHSIZE
+    assert all(loaded[q] for q in queries)
+    assert loaded == rebuilt
 
 
 def test_first_page_and_the_next_one(api: ContractClient) -> None:
