@@ -154,13 +154,16 @@ def huge_pages_setting(environ: Mapping[str, str] = os.environ) -> str | None:
     return next((i for i in items if i.startswith("glibc.malloc.hugetlb=")), None)
 
 
+def glibc_reads_hugetlb() -> bool:
+    """This process runs on glibc 2.35 or newer, which knows the tunable."""
+    libc, version = platform.libc_ver()
+    return libc == "glibc" and tuple(int(p) for p in version.split(".")[:2]) >= (2, 35)
+
+
 def with_huge_pages(environ: dict[str, str]) -> dict[str, str] | None:
     """`environ` with HUGE_PAGES added to GLIBC_TUNABLES, or None where it would do nothing
     (not glibc, glibc older than 2.35) or the user already chose a value."""
-    libc, version = platform.libc_ver()
-    if libc != "glibc" or tuple(int(p) for p in version.split(".")[:2]) < (2, 35):
-        return None
-    if huge_pages_setting(environ) is not None:
+    if not glibc_reads_hugetlb() or huge_pages_setting(environ) is not None:
         return None
     tunables = environ.get("GLIBC_TUNABLES", "")
     return {**environ, "GLIBC_TUNABLES": ":".join(filter(None, (tunables, HUGE_PAGES)))}

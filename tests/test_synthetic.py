@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 import models as m
 from api import create_app, db, synthetic
-from api.cli import HUGE_PAGES, upgrade, with_huge_pages
+from api.cli import HUGE_PAGES, glibc_reads_hugetlb, upgrade, with_huge_pages
 from api.search import PARENTS, document_bodies
 from api.synthetic import FTS_DEFAULT_HASHSIZE, GenerateError, Sizes, generate
 from api.v1.common import partial_end
@@ -361,11 +361,6 @@ def test_the_cli_command(fresh: Callable[[str], str]) -> None:
     db.engine(app).dispose()
 
 
-GLIBC_WITH_TUNABLE = platform.libc_ver()[0] == "glibc" and tuple(
-    int(p) for p in platform.libc_ver()[1].split(".")[:2]
-) >= (2, 35)
-
-
 def regsec(url: str, *args: str, env: dict[str, str] | None = None) -> str:
     """Run the `regsec` console script's entry point in a new process; its output."""
     environ = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
@@ -387,7 +382,7 @@ def test_the_command_runs_with_huge_pages_requested(fresh: Callable[[str], str])
     takes effect at process start); it loads as asked, once."""
     url = fresh("huge.sqlite3")
     out = regsec(url, "generate", "--commitments", "30")
-    expected = "glibc.malloc.hugetlb=1" if GLIBC_WITH_TUNABLE else "not requested"
+    expected = "glibc.malloc.hugetlb=1" if glibc_reads_hugetlb() else "not requested"
     assert f"malloc huge pages: {expected}" in out
     assert out.count("total") == 1
     engine = create_engine(url)
