@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import platform
 import sys
-from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -99,7 +96,6 @@ def register_commands(app: Flask) -> None:
             sys.exit(1)
         for line in report.lines():
             click.echo(line)
-        click.echo(f"malloc huge pages: {huge_pages_setting() or 'not requested'}")
 
     @app.cli.command("verify")
     @click.argument("texts", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -134,49 +130,5 @@ def _create_app() -> Flask:
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
-def cli() -> None:
-    """Regional Security API management commands."""
-
-
-# glibc's malloc (2.35 and newer) backs its heap with transparent huge pages (2 MB) when
-# this tunable is set; it reads it once, when the process starts. A 1M-commitment SQLite load
-# keeps a ~2.7 GB page cache of 4 KB pages in that heap: with huge pages, ~0.8M fewer page
-# faults and fewer TLB misses walking the B-trees. 1M load on a 2-core AMD EPYC, three
-# alternated pairs: 93.8 -> 82.4 s, 89.9 -> 84.2 s, 104.6 -> 99.4 s (the machine's speed
-# drifts between pairs); main process page faults 1.25-1.38M -> 0.45-0.62M.
-HUGE_PAGES = "glibc.malloc.hugetlb=1"
-
-
-def huge_pages_setting(environ: Mapping[str, str] = os.environ) -> str | None:
-    """The hugetlb item of GLIBC_TUNABLES this process started with (set by `main`, or by
-    the user, any value), or None."""
-    items = environ.get("GLIBC_TUNABLES", "").split(":")
-    return next((i for i in items if i.startswith("glibc.malloc.hugetlb=")), None)
-
-
-def glibc_reads_hugetlb() -> bool:
-    """This process runs on glibc 2.35 or newer, which knows the tunable."""
-    libc, version = platform.libc_ver()
-    return libc == "glibc" and tuple(int(p) for p in version.split(".")[:2]) >= (2, 35)
-
-
-def with_huge_pages(environ: dict[str, str]) -> dict[str, str] | None:
-    """`environ` with HUGE_PAGES added to GLIBC_TUNABLES, or None where it would do nothing
-    (not glibc, glibc older than 2.35) or the user already chose a value."""
-    if not glibc_reads_hugetlb() or huge_pages_setting(environ) is not None:
-        return None
-    tunables = environ.get("GLIBC_TUNABLES", "")
-    return {**environ, "GLIBC_TUNABLES": ":".join(filter(None, (tunables, HUGE_PAGES)))}
-
-
 def main() -> None:
-    """The `regsec` console script. `regsec generate` runs in a process started with
-    HUGE_PAGES (the command re-executes itself once, with the same arguments): the tunable
-    cannot be set from inside a running process; the second start costs the imports again
-    (~1.2 s), against 5-11 s saved at 1M commitments. Every other command runs as it is."""
-    if sys.argv[1:2] == ["generate"]:
-        environ = with_huge_pages(dict(os.environ))
-        if environ is not None:
-            sys.stdout.flush()
-            os.execve(sys.executable, sys.orig_argv, environ)
-    cli()
+    """Regional Security API management commands."""

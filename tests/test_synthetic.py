@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
-import platform
 import shutil
 import sqlite3
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import models as m
 from api import create_app, db, synthetic
-from api.cli import HUGE_PAGES, glibc_reads_hugetlb, upgrade, with_huge_pages
+from api.cli import upgrade
 from api.search import PARENTS, document_bodies
 from api.synthetic import FTS_DEFAULT_HASHSIZE, GenerateError, Sizes, generate
 from api.v1.common import partial_end
@@ -359,57 +355,3 @@ def test_the_cli_command(fresh: Callable[[str], str]) -> None:
     again = app.test_cli_runner().invoke(args=["generate", "--commitments", "30"])
     assert again.exit_code == 1 and "--replace" in again.output
     db.engine(app).dispose()
-
-
-def regsec(url: str, *args: str, env: dict[str, str] | None = None) -> str:
-    """Run the `regsec` console script's entry point in a new process; its output."""
-    environ = {k: v for k, v in os.environ.items() if k != "GLIBC_TUNABLES"}
-    environ.update(env or {}, DATABASE_URL=url, LOG_LEVEL="WARNING")
-    done = subprocess.run(
-        [sys.executable, "-c", "from api.cli import main; main()", *args],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_the_command_runs_with_huge_pages_requested(fresh: Callable[[str], str]) -> None:
-    """`regsec generate` re-executes itself once with glibc's huge-page tunable (which only
-    takes effect at process start); it loads as asked, once."""
-    url = fresh("huge.sqlite3")
-    out = regsec(url, "generate", "--commitments", "30")
-    expected = "glibc.malloc.hugetlb=1" if glibc_reads_hugetlb() else "not requested"
-    assert f"malloc huge pages: {expected}" in out
-    assert out.count("total") == 1
-    engine = create_engine(url)
-    try:
-        assert count(engine, m.Commitment) == 30
-    finally:
-        engine.dispose()
-
-
-def test_a_tunable_the_user_chose_is_kept(fresh: Callable[[str], str]) -> None:
-    url = fresh("chosen.sqlite3")
-    env = {"GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"}
-    assert "malloc huge pages: glibc.malloc.hugetlb=0" in regsec(
-        url, "generate", "--commitments", "30", env=env
-    )
-
-
-def test_the_tunable_joins_the_users_other_tunables(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(platform, "libc_ver", lambda: ("glibc", "2.36"))
-    env = with_huge_pages({"GLIBC_TUNABLES": "glibc.malloc.arena_max=2", "HOME": "/h"})
-    assert env == {
-        "GLIBC_TUNABLES": f"glibc.malloc.arena_max=2:{HUGE_PAGES}",
-        "HOME": "/h",
-    }
-    assert with_huge_pages({}) == {"GLIBC_TUNABLES": HUGE_PAGES}
-    assert with_huge_pages({"GLIBC_TUNABLES": "glibc.malloc.hugetlb=2"}) is None
-    monkeypatch.setattr(platform, "libc_ver", lambda: ("glibc", "2.31"))
-    assert with_huge_pages({}) is None  # the tunable came with glibc 2.35
-    monkeypatch.setattr(platform, "libc_ver", lambda: ("", ""))
-    assert with_huge_pages({}) is None  # musl, macOS: nothing to set
