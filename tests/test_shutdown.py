@@ -1,7 +1,9 @@
-"""SIGTERM lets in-flight requests finish before gunicorn exits (graceful_timeout)."""
+"""The project's gunicorn settings at work: graceful SIGTERM, frozen preload, a taken port."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import signal
 import socket
@@ -10,6 +12,7 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from api.cli import upgrade
@@ -22,8 +25,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def test_sigterm_waits_for_the_request_in_flight(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'shutdown.sqlite3'}"
+@contextlib.contextmanager
+def gunicorn_serving(tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """gunicorn with the project's config and one worker, serving tests/apps/slow.py over a
+    migrated SQLite file: the process and its base URL, once it answers."""
+    url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
     upgrade(url)
     port = free_port()
     env = {
@@ -60,6 +66,15 @@ def test_sigterm_waits_for_the_request_in_flight(tmp_path: Path) -> None:
             except OSError:
                 assert time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
+        yield server, base
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+def test_sigterm_waits_for_the_request_in_flight(tmp_path: Path) -> None:
+    with gunicorn_serving(tmp_path) as (server, base):
         result: dict[str, object] = {}
 
         def call() -> None:
@@ -74,10 +89,15 @@ def test_sigterm_waits_for_the_request_in_flight(tmp_path: Path) -> None:
         caller.join(timeout=20)
         assert result == {"status": 200, "body": b'{"status":"finished"}\n'}
         assert server.wait(timeout=20) == 0
-    finally:
-        if server.poll() is None:
-            server.kill()
-            server.wait()
+
+
+def test_workers_start_with_the_preloaded_app_frozen(tmp_path: Path) -> None:
+    """The objects the master made before forking sit in the worker's permanent GC
+    generation, so the worker's full collections do not walk them (gunicorn.conf.py)."""
+    with gunicorn_serving(tmp_path) as (_server, base):
+        with urllib.request.urlopen(f"{base}/_test/gc", timeout=5) as response:
+            frozen = json.loads(response.read())["frozen"]
+    assert frozen > 10_000  # the app's modules and structures, not a handful
 
 
 def test_a_taken_port_stops_gunicorn_with_one_clear_error(tmp_path: Path) -> None:
