@@ -71,14 +71,18 @@ def date_sort_key(column: Any) -> ColumnElement[Any]:
     return func.coalesce(column, literal_column(f"'{LAST_DAY}'", type_=Date))
 
 
-def sort_indexes(table: str, column: Any, slug: Any, key: Any = None) -> tuple[Index, Index]:
+def sort_indexes(
+    table: str, column: Any, slug: Any, key: Any = None, carry: tuple[Any, ...] = ()
+) -> tuple[Index, Index]:
     """Both orders a list pages in by `column` (its sort `key`, the column itself unless
     given; ascending or descending, the slug ascending after it), each read straight from
     an index instead of sorting the whole table. The ascending one also serves an equality
-    filter on the column, in slug order."""
+    filter on the column, in slug order, and `carry`s columns after the slug that such a
+    filter's other conditions test: the database checks them in the index and reads the
+    row only when they hold (migration 0009)."""
     key = column if key is None else key
     name = f"ix_{table}_{column.key}_sort"
-    return Index(name, key, slug), Index(f"{name}_desc", key.desc(), slug)
+    return Index(name, key, slug, *carry), Index(f"{name}_desc", key.desc(), slug)
 
 
 def date_sort_indexes(table: str, column: Any, slug: Any) -> tuple[Index, Index]:
