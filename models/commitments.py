@@ -69,12 +69,13 @@ COMMITMENTS_BY_DATE = date_sort_indexes("commitments", Commitment.made_on, Commi
 # A filter on kind, domain or status with a date range (maritime pledges made 2015-2019)
 # walks the key's index in slug order: the dates ride along so that rows out of the range
 # are skipped without being read.
+DATES = (Commitment.made_on, Commitment.made_on_end)
 COMMITMENTS_BY_KEY = [
     sort_indexes("commitments", column, Commitment.slug, carry=carry)
     for column, carry in (
-        (Commitment.kind, (Commitment.made_on, Commitment.made_on_end)),
-        (Commitment.domain, (Commitment.made_on, Commitment.made_on_end)),
-        (Commitment.status, (Commitment.made_on, Commitment.made_on_end)),
+        (Commitment.kind, DATES),
+        (Commitment.domain, DATES),
+        (Commitment.status, DATES),
         (Commitment.title, ()),
     )
 ]
