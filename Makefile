@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 
-.PHONY: install run migrate seed verify test lint typecheck openapi-check migrations-check fuzz bench check clean
+.PHONY: install run migrate seed verify test lint typecheck openapi-check migrations-check fuzz bench bench-scale check clean
 
 # Create .venv and install the project with its dev tools (re-run when pyproject.toml changes).
 install: $(VENV)/.installed
@@ -68,6 +68,11 @@ ROWS ?= 1000
 DB ?= sqlite
 bench: install
 	$(BIN)/python bench/run.py --rows $(ROWS) --db $(DB)
+
+# The scale target in one run: the project at 1,000 and at SCALE_ROWS commitments, taking turns.
+SCALE_ROWS ?= 1000000
+bench-scale: install
+	$(BIN)/python bench/run.py --scale --rows $(SCALE_ROWS) --db $(DB) --rounds 5
 
 # The gate CI runs: lint, types, contract, migrations, tests.
 check: lint typecheck openapi-check migrations-check test

@@ -14,6 +14,13 @@
 4. Prints the table, writes bench/results/<db>-<rows>.json and regenerates bench/RESULTS.md
    from every results file present.
 
+    .venv/bin/python bench/run.py --scale --rows 1000000 --db sqlite --rounds 5
+                                                                (`make bench-scale`)
+
+`--scale` measures the scale target in one run instead: the project twice, on the data at
+1,000 and at --rows commitments (both built or reused as above), taking turns round after
+round on every scenario, as the servers of a run do; it writes bench/results/<db>-scale.json.
+
 Only processes this script starts are stopped, by their process ids.
 """
 
@@ -193,6 +200,7 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
+    db_url: str = ""  # its own database, when a run's servers do not share one (--scale)
 
     @property
     def base(self) -> str:
@@ -312,6 +320,11 @@ class Scenario:
     sample_rss: bool = False
     note: str = ""
     longer: int = 1  # multiple of --duration: a slow request must finish inside a run
+    by_server: dict[str, dict[str, str]] = field(default_factory=dict)  # headers per server
+
+    def headers_for(self, server: str) -> dict[str, str]:
+        """The project's request headers (If-None-Match); the others are sent none."""
+        return self.by_server.get(server, self.headers if server == "project" else {})
 
 
 def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -516,8 +529,7 @@ def check(scenario: Scenario, bases: dict[str, str]) -> dict[str, Any]:
     """One request per server: status, size, first row (to show they serve the same page)."""
     out: dict[str, Any] = {}
     for name, path in scenario.urls.items():
-        headers = scenario.headers if name == "project" else {}
-        status, _, body = fetch(bases[name] + path, headers)
+        status, _, body = fetch(bases[name] + path, scenario.headers_for(name))
         first = None
         if body[:1] == b"{":
             data = json.loads(body)
@@ -636,10 +648,10 @@ def measure(
             names = names[round_ % len(names) :] + names[: round_ % len(names)]  # take turns
             for name in names:
                 server = by_name[name]
-                headers = scenario.headers if name == "project" else {}
+                headers = scenario.headers_for(name)
                 conns = scenario.connections or connections
                 target = server.base + scenario.urls[name]
-                settle(server, url)
+                settle(server, server.db_url or url)
                 before = server.rss()
                 cpu_before = server.cpu()
                 with sampling(server) as samples:
@@ -676,6 +688,16 @@ def summarize(runs: list[dict[str, float]]) -> dict[str, float]:
         "rss_sum": max(r["rss_sum"] for r in runs),
         "rss_max": max(r["rss_max"] for r in runs),
         "rss_growth": max(r["rss_growth"] for r in runs),
+    }
+
+
+def summaries(
+    results: dict[str, dict[str, list[dict[str, float]]]],
+) -> dict[str, dict[str, dict[str, float]]]:
+    """Each scenario's and server's rounds summarized."""
+    return {
+        name: {server: summarize(runs) for server, runs in by_server.items()}
+        for name, by_server in results.items()
     }
 
 
@@ -845,8 +867,51 @@ def table(run: dict[str, Any]) -> list[str]:
     return lines
 
 
-def targets(runs: dict[str, dict[str, Any]]) -> list[str]:
-    """The issue's targets, each checked against the measured numbers."""
+def scale_rows(run: dict[str, Any]) -> list[tuple[str, float, float, str]]:
+    """(scenario, p50 at the small size, p50 at the large one, label) from a --scale run;
+    the CSV export per exported row (the small data exports all its 1,000)."""
+    small, big = run["sizes"]
+    out = []
+    for name, by_server in run["summary"].items():
+        if small not in by_server or big not in by_server:
+            continue
+        a, b = by_server[small]["p50"], by_server[big]["p50"]
+        label = name
+        if name == "csv":
+            a /= _exported(run["checks"][name][small]["first"])
+            b /= _exported(run["checks"][name][big]["first"])
+            label = "csv (p50 per exported row)"
+        out.append((name, a, b, label))
+    return out
+
+
+def scale_table(run: dict[str, Any]) -> list[str]:
+    small, big = run["sizes"]
+    sizes = f"{run['sizes'][small]:,} -> {run['sizes'][big]:,}"
+    lines = [
+        f"| scenario | p50 ms, {small} | p50 ms, {big} | scale ({sizes}) | req/s, {small} "
+        f"| req/s, {big} | CPU ms/req, {small} | CPU ms/req, {big} | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, a, b, label in scale_rows(run):
+        s, g = run["summary"][name][small], run["summary"][name][big]
+        digits = 3 if name == "csv" else 2
+        lines.append(
+            f"| {label} | {a:.{digits}f} | {b:.{digits}f} | {ratio(b, a)} | {s['rps']:.1f} "
+            f"| {g['rps']:.1f} | {s['cpu_ms']:.2f} | {g['cpu_ms']:.2f} "
+            f"| {int(s['errors'] + g['errors'])} |"
+        )
+    return lines
+
+
+def _exported(first: Any) -> int:
+    word = str(first).split()[0]
+    return int(word) if word.isdigit() else 1
+
+
+def targets(runs: dict[str, dict[str, Any]], scaled: dict[str, dict[str, Any]]) -> list[str]:
+    """The issue's targets, each checked against the measured numbers. The scale target
+    from a --scale run where there is one (`scaled`, by database), else from the two runs."""
     out = []
     for key, run in sorted(runs.items()):
         s = run["summary"]
@@ -905,34 +970,46 @@ def targets(runs: dict[str, dict[str, Any]]) -> list[str]:
     by_db: dict[str, dict[int, dict[str, Any]]] = {}
     for run in runs.values():
         by_db.setdefault(run["db"], {})[run["rows"]] = run
-    for db, sized in sorted(by_db.items()):
-        if 1000 in sized and 1_000_000 in sized:
-            small, big = sized[1000]["summary"], sized[1_000_000]["summary"]
-            for name in small:
-                if name in big and "project" in small[name] and "project" in big[name]:
-                    a, b = small[name]["project"]["p50"], big[name]["project"]["p50"]
-                    if name == "csv":  # per exported row: 1k exports 1,000, 1M about 10,000
-                        a /= _rows(sized[1000], name)
-                        b /= _rows(sized[1_000_000], name)
-                        label = "csv (p50 per exported row)"
-                    else:
-                        label = name
-                    ok = b <= 1.5 * a
-                    cpu = ""
-                    ca = small[name]["project"].get("cpu_ms")
-                    cb = big[name]["project"].get("cpu_ms")
-                    if ca and cb and name != "csv":
-                        cpu = f"; CPU per request {ca:.2f} -> {cb:.2f} ms ({ratio(cb, ca)})"
-                    out.append(
-                        f"- {db} scale, {label}: p50 {a:.2f} ms at 1k -> {b:.2f} ms at 1M "
-                        f"({ratio(b, a)}, target <= 1.5x): {'met' if ok else 'MISSED'}{cpu}"
-                    )
+    for db in sorted(set(by_db) | set(scaled)):
+        sized = by_db.get(db, {})
+        if db in scaled:
+            how, pairs = "; one run, taking turns", scaled[db]
+        elif 1000 in sized and 1_000_000 in sized:  # two runs: minutes or hours apart
+            how, pairs = "", two_runs(sized[1000], sized[1_000_000])
+        else:
+            continue
+        small, big = (f"{rows:,}" for rows in pairs["sizes"].values())
+        for name, a, b, label in scale_rows(pairs):
+            ok = b <= 1.5 * a
+            cpu = ""
+            ca, cb = (pairs["summary"][name][k].get("cpu_ms") for k in pairs["sizes"])
+            if ca and cb and name != "csv":
+                cpu = f"; CPU per request {ca:.2f} -> {cb:.2f} ms ({ratio(cb, ca)})"
+            out.append(
+                f"- {db} scale, {label}: p50 {a:.2f} ms at {small} -> {b:.2f} ms at {big} "
+                f"({ratio(b, a)}, target <= 1.5x{how}): {'met' if ok else 'MISSED'}{cpu}"
+            )
     return out
 
 
-def _rows(run: dict[str, Any], scenario: str) -> int:
-    first = str(run["checks"][scenario]["project"]["first"])
-    return int(first.split()[0]) if first.split()[0].isdigit() else 1
+def two_runs(small: dict[str, Any], big: dict[str, Any]) -> dict[str, Any]:
+    """The project's figures of a 1k run and a 1M run, shaped as a --scale run's."""
+    sizes = {"project-1k": small["rows"], "project-1M": big["rows"]}
+    runs = dict(zip(sizes, (small, big), strict=True))
+    names = [n for n in small["summary"] if "project" in small["summary"][n]]
+    return {
+        "sizes": sizes,
+        "summary": {
+            name: {k: run["summary"][name]["project"] for k, run in runs.items()}
+            for name in names
+            if "project" in big["summary"].get(name, {})
+        },
+        "checks": {
+            name: {k: run["checks"][name]["project"] for k, run in runs.items()}
+            for name in names
+            if name in big["checks"]
+        },
+    }
 
 
 def machine() -> list[str]:
@@ -1006,7 +1083,9 @@ def measured_on(runs: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def regenerate() -> None:
-    runs = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
+    found = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
+    runs = {key: run for key, run in found.items() if run.get("kind") != "scale"}
+    scaled = {run["db"]: run for run in found.values() if run.get("kind") == "scale"}
     for key, run in runs.items():  # re-read raw stacks, so a better summary applies to all
         for name in run.get("profiles") or {}:
             raw = PROFILES / f"{key}-{name}.txt"
@@ -1019,7 +1098,7 @@ def regenerate() -> None:
         "below comes from a run of that script. How the suite works and why it is set up this",
         "way: bench/README.md.",
         "",
-        *measured_on(runs),
+        *measured_on(found),
     ]
     for run in runs.values():
         data = run["data"]
@@ -1068,11 +1147,154 @@ def regenerate() -> None:
             lines += [notes.read_text().rstrip(), ""]
         lines += profile_paragraph(run)
         lines += [""]
-    lines += ["## Targets", "", *targets(runs), ""]
+    for db, run in sorted(scaled.items()):
+        small, big = (f"{rows:,}" for rows in run["sizes"].values())
+        lines += [
+            f"## {db}, scale in one run: {small} and {big} commitments",
+            "",
+            f"Measured {run['when']}; load average at start {run['load']}; "
+            f"code: {run.get('code', '?')}.",
+            "",
+            "```",
+            f"$ {run['command']}",
+            "```",
+            "",
+            f"The project twice, each on its own data (the same generator and seed), taking "
+            f"turns: {run['rounds']} rounds x {run['duration']} s per server and scenario, "
+            f"{run['connections']} connections, the same requests as the runs above (the "
+            "deep and export cursors, the detail and the ETag found in each data set). The "
+            "scale target compares the two p50s of the same rounds, so a machine that gets "
+            "slower or faster during the run moves both alike; the two runs above were "
+            "measured minutes or hours apart. Medians over the rounds.",
+            "",
+            *scale_table(run),
+            "",
+        ]
+        notes = RESULTS / f"{db}-scale.notes.md"
+        if notes.exists():
+            lines += [notes.read_text().rstrip(), ""]
+    lines += ["## Targets", ""]
+    if scaled:
+        lines += [
+            "The scale target is judged on the run of both sizes taking turns where there is "
+            "one (`one run, taking turns`); the notes of the 1M runs above compare the runs "
+            "of each size, as they were written then.",
+            "",
+        ]
+    lines += [*targets(runs, scaled), ""]
     (BENCH / "RESULTS.md").write_text("\n".join(lines))
 
 
 # ---- main ----------------------------------------------------------------------------------
+
+
+def only(plan: list[Scenario], names: str) -> list[Scenario]:
+    wanted = set(filter(None, names.split(",")))
+    return [s for s in plan if s.name in wanted] if wanted else plan
+
+
+def check_and_measure(
+    wrk: str, url: str, started: list[Server], plan: list[Scenario], args: argparse.Namespace
+) -> tuple[dict[str, Any], dict[str, dict[str, list[dict[str, float]]]]]:
+    """The same-page check, one short warming run per server and scenario, the rounds."""
+    bases = {s.name: s.base for s in started}
+    checks = {s.name: check(s, bases) for s in plan}
+    for name, checked in checks.items():
+        print(f"check {name}: {checked}", flush=True)
+    for scenario in plan:  # warm caches and connections: one short run each
+        for name, path in scenario.urls.items():
+            if scenario.name in ("search", "csv"):
+                continue  # heavy: checked once above, that warms them enough
+            drive(wrk, bases[name] + path, scenario.headers_for(name), 2, 8, 1)
+    results = measure(
+        wrk, url, started, plan, args.rounds, args.duration, args.connections, args.threads
+    )
+    return checks, results
+
+
+def run_record(args: argparse.Namespace, load: tuple[float, ...]) -> dict[str, Any]:
+    """What every results file says about how and where it was measured."""
+    return {
+        "db": args.db,
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "load": " ".join(f"{x:.2f}" for x in load),
+        "command": ".venv/bin/python bench/run.py " + " ".join(sys.argv[1:]),
+        "code": code_version(),
+        "machine": machine(),  # the report shows the machine of the runs, not of its writer
+        "versions": versions(),
+        "rounds": args.rounds,
+        "duration": args.duration,
+        "connections": args.connections,
+        "threads": args.threads,
+    }
+
+
+SMALL = 1000  # the scale target compares every size with this one
+
+
+def scale_label(rows: int) -> str:
+    return f"project-{rows // 1000}k" if rows < 1_000_000 else f"project-{rows // 1_000_000}M"
+
+
+def run_scale(args: argparse.Namespace, wrk: str) -> None:
+    """The scale target in one run: the project on the data at SMALL and at --rows
+    commitments, the two taking turns on every scenario (as the servers of a run do), so
+    that what else the machine is doing moves both alike. The scale ratio compares the two
+    p50s of the same rounds instead of two runs minutes or hours apart."""
+    load = os.getloadavg()
+    sizes = {scale_label(SMALL): SMALL, scale_label(args.rows): args.rows}
+    urls = {name: prepare(args.db, n, args.seed, args.rebuild)[0] for name, n in sizes.items()}
+    tmp = Path(tempfile.mkdtemp(prefix="regsec-bench-"))
+    started: list[Server] = []
+    try:
+        logs = DATA / "logs"
+        logs.mkdir(parents=True, exist_ok=True)
+        plans: dict[str, dict[str, Scenario]] = {}
+        for name, rows in sizes.items():
+            (tmp / name).mkdir()
+            project = servers(args.db, urls[name], tmp / name)[0]  # the project, not started
+            project.name, project.db_url = name, urls[name]
+            project.start(logs, "/api/v1/commitments?limit=1")
+            started.append(project)
+            found = scenarios(args.db, urls[name], rows, {"project": project.base})
+            plans[name] = {s.name: s for s in found}
+        small, big = (plans[name] for name in sizes)
+        plan = [
+            Scenario(
+                s.name,
+                s.title,
+                {name: plans[name][s.name].urls["project"] for name in sizes},
+                connections=s.connections,
+                sample_rss=s.sample_rss,
+                note=s.note if s.note == big[s.name].note else "",
+                longer=s.longer,
+                by_server={name: plans[name][s.name].headers for name in sizes},
+            )
+            for s in only(list(small.values()), args.only)
+        ]
+        checks, results = check_and_measure(wrk, urls[started[0].name], started, plan, args)
+    finally:
+        for server in reversed(started):
+            server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if args.db == "postgres" and not args.keep:
+            for rows in sizes.values():
+                drop_pg(rows)
+    run = {
+        **run_record(args, load),
+        "kind": "scale",
+        "sizes": sizes,
+        "scenarios": {s.name: {"title": s.title, "note": s.note, "urls": s.urls} for s in plan},
+        "checks": checks,
+        "summary": summaries(results),
+        "raw": results,
+    }
+    RESULTS.mkdir(exist_ok=True)
+    saved = RESULTS / f"{args.db}-scale.json"
+    saved.write_text(json.dumps(run, indent=1))
+    print("\n".join(scale_table(run)))
+    regenerate()
+    print(f"wrote {saved} and {BENCH / 'RESULTS.md'}")
 
 
 def main() -> None:
@@ -1089,6 +1311,11 @@ def main() -> None:
     parser.add_argument("--profile", default="", help="scenarios to profile (py-spy), a,b")
     parser.add_argument("--only", default="", help="comma-separated scenarios to run")
     parser.add_argument("--report-only", action="store_true", help="regenerate RESULTS.md")
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help=f"the project at {SMALL:,} and at --rows commitments, taking turns (one run)",
+    )
     parser.add_argument("--tree", type=Path, default=ROOT, help="source tree to run")
     args = parser.parse_args()
     global TREE
@@ -1099,6 +1326,11 @@ def main() -> None:
 
     wrk = ensure_wrk()
     ensure_tools()
+    if args.scale:
+        if args.rows <= SMALL:
+            parser.error(f"--scale compares --rows with {SMALL:,}: give more rows")
+        run_scale(args, wrk)
+        return
     load = os.getloadavg()
     url, data = prepare(args.db, args.rows, args.seed, args.rebuild)
     tmp = Path(tempfile.mkdtemp(prefix="regsec-bench-"))
@@ -1111,22 +1343,8 @@ def main() -> None:
             server.start(logs, ready.get(server.name, "/"))
             started.append(server)
         bases = {s.name: s.base for s in started}
-        plan = scenarios(args.db, url, args.rows, bases)
-        if args.only:
-            wanted = set(args.only.split(","))
-            plan = [s for s in plan if s.name in wanted]
-        checks = {s.name: check(s, bases) for s in plan}
-        for name, checked in checks.items():
-            print(f"check {name}: {checked}", flush=True)
-        for scenario in plan:  # warm caches and connections: one short run each
-            for name, path in scenario.urls.items():
-                if scenario.name in ("search", "csv"):
-                    continue  # heavy: checked once above, that warms them enough
-                headers = scenario.headers if name == "project" else {}
-                drive(wrk, bases[name] + path, headers, 2, 8, 1)
-        results = measure(
-            wrk, url, started, plan, args.rounds, args.duration, args.connections, args.threads
-        )
+        plan = only(scenarios(args.db, url, args.rows, bases), args.only)
+        checks, results = check_and_measure(wrk, url, started, plan, args)
         profiles = {}
         project = next(s for s in started if s.name == "project")
         for name in filter(None, args.profile.split(",")):
@@ -1141,27 +1359,13 @@ def main() -> None:
         shutil.rmtree(tmp, ignore_errors=True)
         if args.db == "postgres" and not args.keep:
             drop_pg(args.rows)
-    summary = {
-        name: {server: summarize(runs) for server, runs in by_server.items()}
-        for name, by_server in results.items()
-    }
     run = {
-        "db": args.db,
+        **run_record(args, load),
         "rows": args.rows,
-        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-        "load": " ".join(f"{x:.2f}" for x in load),
-        "command": ".venv/bin/python bench/run.py " + " ".join(sys.argv[1:]),
-        "code": code_version(),
-        "machine": machine(),  # the report shows the machine of the runs, not of its writer
-        "versions": versions(),
-        "rounds": args.rounds,
-        "duration": args.duration,
-        "connections": args.connections,
-        "threads": args.threads,
         "data": data,
         "scenarios": {s.name: {"title": s.title, "note": s.note, "urls": s.urls} for s in plan},
         "checks": checks,
-        "summary": summary,
+        "summary": summaries(results),
         "raw": results,
         "profiles": profiles,
     }
