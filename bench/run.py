@@ -1082,6 +1082,21 @@ def measured_on(runs: dict[str, dict[str, Any]]) -> list[str]:
     return out
 
 
+def heading(run: dict[str, Any], title: str) -> list[str]:
+    """A run's section title, when and on what code it was measured, and its command."""
+    return [
+        f"## {title}",
+        "",
+        f"Measured {run['when']}; load average at start {run['load']}; "
+        f"code: {run.get('code', '?')}.",
+        "",
+        "```",
+        f"$ {run['command']}",
+        "```",
+        "",
+    ]
+
+
 def regenerate() -> None:
     found = {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
     runs = {key: run for key, run in found.items() if run.get("kind") != "scale"}
@@ -1102,17 +1117,7 @@ def regenerate() -> None:
     ]
     for run in runs.values():
         data = run["data"]
-        lines += [
-            f"## {run['db']}, {run['rows']:,} commitments",
-            "",
-            f"Measured {run['when']}; load average at start {run['load']}; "
-            f"code: {run.get('code', '?')}.",
-            "",
-            "```",
-            f"$ {run['command']}",
-            "```",
-            "",
-        ]
+        lines += heading(run, f"{run['db']}, {run['rows']:,} commitments")
         if not data.get("reused"):
             built = " (by an earlier run of this script)" if data.get("earlier") else ""
             took = f" in {data['seconds']} s (wall, whole command)" if data.get("seconds") else ""
@@ -1149,16 +1154,8 @@ def regenerate() -> None:
         lines += [""]
     for db, run in sorted(scaled.items()):
         small, big = (f"{rows:,}" for rows in run["sizes"].values())
+        lines += heading(run, f"{db}, scale in one run: {small} and {big} commitments")
         lines += [
-            f"## {db}, scale in one run: {small} and {big} commitments",
-            "",
-            f"Measured {run['when']}; load average at start {run['load']}; "
-            f"code: {run.get('code', '?')}.",
-            "",
-            "```",
-            f"$ {run['command']}",
-            "```",
-            "",
             f"The project twice, each on its own data (the same generator and seed), taking "
             f"turns: {run['rounds']} rounds x {run['duration']} s per server and scenario, "
             f"{run['connections']} connections, the same requests as the runs above (the "
