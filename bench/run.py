@@ -1158,7 +1158,8 @@ def regenerate() -> None:
         lines += [
             f"The project twice, each on its own data (the same generator and seed), taking "
             f"turns: {run['rounds']} rounds x {run['duration']} s per server and scenario, "
-            f"{run['connections']} connections, the same requests as the runs above (the "
+            f"{run['connections']} connections where a scenario sets no other, the same "
+            "requests as the runs above (the "
             "deep and export cursors, the detail and the ETag found in each data set). The "
             "scale target compares the two p50s of the same rounds, so a machine that gets "
             "slower or faster during the run moves both alike; the two runs above were "
