@@ -41,5 +41,6 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(v1)
     docs.init_app(app)
     register_commands(app)
-    revalidate.init_app(app)  # outermost: answers still-valid ETags before Flask
+    revalidate.init_app(app)  # answers still-valid ETags before Flask
+    security.trust_proxies(app)  # outermost: the client's address and scheme, behind proxies
     return app

@@ -25,11 +25,8 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         # stop working after a restart (gunicorn --preload shares one key across workers).
         "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
         "CACHE_MAX_AGE": _int(env, "CACHE_MAX_AGE", 300),
-        "DEFAULT_PAGE_SIZE": 50,
-        "MAX_PAGE_SIZE": 500,
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
         "DEBUG": env.get("FLASK_DEBUG") == "1",
-        "JSON_SORT_KEYS": False,
         # Read lists and details as plain rows (api/rows.py) where a resource declares how;
         # False reads everything through the ORM (the tests compare both answers).
         "PLAIN_READS": True,

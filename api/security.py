@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, Request, Response, g, request
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import Headers
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import ApiError
 
@@ -132,3 +133,19 @@ def init_app(app: Flask) -> None:
         elif status not in (429, 503) and "Retry-After" in headers:
             del headers["Retry-After"]
         return response
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` reverse proxies, the client is the address those proxies add
+    to X-Forwarded-For, and the scheme the one they put in X-Forwarded-Proto (Werkzeug's
+    ProxyFix, outside every other layer): rate limits, access logs and the /metrics
+    allowlist see the client instead of the proxy, and links say https behind a proxy that
+    ends TLS. Entries beyond the trusted count are the client's own claims and are ignored;
+    with 0 (the default) both headers are, so no client can pose as another address."""
+    count = app.config["TRUSTED_PROXIES"]
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise ValueError(f"TRUSTED_PROXIES must be a whole number of 0 or more, not {count!r}")
+    if count:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=count, x_proto=count, x_host=0, x_port=0, x_prefix=0
+        )
