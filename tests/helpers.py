@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from flask import Flask
 from sqlalchemy import event
 
@@ -77,3 +81,18 @@ def page_plans(app: Flask, api: ContractClient, table: str, urls: list[str]) -> 
         raw.rollback()
         raw.close()
     return plans
+
+
+@contextlib.contextmanager
+def access_log(caplog: pytest.LogCaptureFixture) -> Iterator[list[logging.LogRecord]]:
+    """The access-log records of the requests made inside the block (the app's loggers do
+    not propagate; caplog sees them while this lets them)."""
+    logger = logging.getLogger("regsec")
+    logger.propagate = True
+    records: list[logging.LogRecord] = []
+    try:
+        with caplog.at_level(logging.INFO, logger="regsec.access"):
+            yield records
+            records.extend(r for r in caplog.records if r.name == "regsec.access")
+    finally:
+        logger.propagate = False

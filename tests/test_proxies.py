@@ -6,10 +6,11 @@ share one rate-limit count and /metrics would answer anyone the proxy forwards.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import pytest
+
+from tests.helpers import access_log
 
 PROXY = {"REMOTE_ADDR": "127.0.0.1"}  # a proxy on the same host
 PUBLIC = "203.0.113.9"  # TEST-NET-3: a client on the internet
@@ -91,14 +92,9 @@ def test_links_use_the_scheme_the_proxy_forwards(make_app: Any) -> None:
 def test_the_access_log_names_the_forwarded_client(
     make_app: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    logger = logging.getLogger("regsec")
-    logger.propagate = True  # let caplog see the records
-    try:
-        with caplog.at_level(logging.INFO, logger="regsec.access"):
-            get(proxied_app(make_app, 1), "/api/v1/countries/JP", PUBLIC)
-    finally:
-        logger.propagate = False
-    clients = {getattr(r, "client", None) for r in caplog.records if r.name == "regsec.access"}
+    with access_log(caplog) as records:
+        get(proxied_app(make_app, 1), "/api/v1/countries/JP", PUBLIC)
+    clients = {getattr(r, "client", None) for r in records}
     assert clients == {PUBLIC}  # pytest may list the one record once per handler
 
 

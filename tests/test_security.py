@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 
 import pytest
 from flask import Flask, session
@@ -14,6 +13,7 @@ from werkzeug.wrappers import Request
 
 from api.security import header_bytes
 from tests.conftest import ContractClient
+from tests.helpers import access_log
 
 PATHS = ["/api/v1", "/api/v1/countries/JP", "/api/v1/nothing", "/apidocs/", "/api/v1/commitments"]
 
@@ -93,18 +93,9 @@ def test_metrics_are_not_served_to_public_clients(api: ContractClient) -> None:
 def test_one_json_access_log_line_per_request(
     api: ContractClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    logger = logging.getLogger("regsec")
-    logger.propagate = True  # let caplog see the records
-    try:
-        with caplog.at_level(logging.INFO, logger="regsec.access"):
-            response = api.get("/api/v1/countries/JP", headers={"X-Request-Id": "trace-42"})
-    finally:
-        logger.propagate = False
-    records = [
-        r
-        for r in caplog.records
-        if r.name == "regsec.access" and getattr(r, "request_id", None) == "trace-42"
-    ]
+    with access_log(caplog) as logged:
+        response = api.get("/api/v1/countries/JP", headers={"X-Request-Id": "trace-42"})
+    records = [r for r in logged if getattr(r, "request_id", None) == "trace-42"]
     assert len({id(r) for r in records}) == 1  # one record (pytest may list it per handler)
     from api.observability import JsonFormatter
 
