@@ -71,9 +71,10 @@ class VersionCache:
             return self._value
 
 
-def etag_for(version: Version, host: str, full_path: str, headers: Headers) -> str:
-    """Strong validator: the same data version, URL, host and format give the same body."""
-    basis = "|".join((str(version.number), host, full_path, headers.get("Accept", "")))
+def etag_for(version: Version, scheme: str, host: str, full_path: str, headers: Headers) -> str:
+    """Strong validator: the same data version, URL (scheme, host, path and query) and
+    format give the same body; its links are absolute, so http and https bodies differ."""
+    basis = "|".join((str(version.number), scheme, host, full_path, headers.get("Accept", "")))
     return hashlib.sha256(basis.encode()).hexdigest()[:32]
 
 
@@ -101,7 +102,7 @@ def init_app(app: Flask) -> None:
         if req.method not in ("GET", "HEAD") or not cacheable(req.path):
             return None
         version = g.data_version = versions.get()
-        etag = etag_for(version, req.host, req.full_path, req.headers)
+        etag = etag_for(version, req.scheme, req.host, req.full_path, req.headers)
         g.etag, g.last_modified = etag, version.changed_at
         # Only an exact validator: `*` would also match a request that is about to fail.
         if (

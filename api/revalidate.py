@@ -82,7 +82,9 @@ class Revalidation:
             return None
         if request.if_none_match.star_tag:
             return None
-        etag = caching.etag_for(version, request.host, request.full_path, request.headers)
+        etag = caching.etag_for(
+            version, request.scheme, request.host, request.full_path, request.headers
+        )
         if etag not in request.if_none_match:
             return None
         rule = self._rule(environ, path)

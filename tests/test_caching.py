@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 from tests.conftest import ContractClient
@@ -60,3 +62,30 @@ def test_cors_preflight(api: ContractClient) -> None:
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "GET" in response.headers["Access-Control-Allow-Methods"]
+
+
+def _http_and_https(get: Any) -> None:
+    http = get("http://api.example", {})
+    https = get("https://api.example", {})
+    assert http.get_json()["url"].startswith("http://api.example/")
+    assert https.get_json()["url"].startswith("https://api.example/")
+    assert http.headers["ETag"] != https.headers["ETag"]
+    # A client that now asks over https, holding the http body's ETag, gets the https body.
+    again = get("https://api.example", {"If-None-Match": http.headers["ETag"]})
+    assert again.status_code == 200 and again.get_json()["url"].startswith("https://")
+    assert get("https://api.example", {"If-None-Match": https.headers["ETag"]}).status_code == 304
+
+
+def test_http_and_https_bodies_have_their_own_etags(api: ContractClient) -> None:
+    # Answered by the revalidation layer in front of Flask (rate limiting off).
+    _http_and_https(
+        lambda base, headers: api.get("/api/v1/countries/JP", base_url=base, headers=headers)
+    )
+
+
+def test_http_and_https_bodies_have_their_own_etags_through_flask(make_app: Any) -> None:
+    # With rate limiting on, Flask answers revalidations itself (api/caching.py).
+    client = make_app({"RATELIMIT_DEFAULT": "100 per minute"}).test_client()
+    _http_and_https(
+        lambda base, headers: client.get("/api/v1/countries/JP", base_url=base, headers=headers)
+    )
