@@ -111,6 +111,25 @@ def test_startswith(api: ContractClient) -> None:
     assert found(api, "countries?name__startswith=Viet") == {"VN"}
 
 
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("name__contains=TÜRK", {"TR"}),
+        ("name__contains=türk", {"TR"}),
+        ("name__contains=CURAÇAO", {"CW"}),
+        ("name__startswith=åland", {"AX"}),
+        ("name__startswith=ÅLAND", {"AX"}),
+        ("name__contains=Ç%25", set()),  # a wildcard in a non-ASCII value is literal too
+        ("name__contains=ç_", set()),
+    ],
+)
+def test_case_folds_every_letter_not_only_ascii(
+    api: ContractClient, query: str, expected: set[str]
+) -> None:
+    # SQLite's lower() folds A-Z only: "TÜRK" once missed Türkiye there (not on PostgreSQL).
+    assert found(api, f"countries?{query}") == expected
+
+
 def test_isnull(api: ContractClient) -> None:
     undated = found(api, "incidents?occurred_on__isnull=true")
     assert "east-china-sea-coastguard-eviction-attempts" in undated
