@@ -51,7 +51,7 @@ def configure_logging(level: str) -> None:
         handler._regsec = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
         logger.propagate = False
-    logger.setLevel(level)
+    logger.setLevel(level.upper())  # `debug` as well as `DEBUG`
 
 
 MAX_LABEL_SETS = 4_096  # kept children; beyond this (odd methods) they are looked up again

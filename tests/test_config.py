@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+from typing import Any
 
 import pytest
 
@@ -30,3 +32,15 @@ def test_each_setting_is_read_by_the_app(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(set(from_env({})) - INTERNAL))
 def test_each_setting_an_operator_can_set_is_in_the_readme(name: str) -> None:
     assert f"| `{name}`" in README or f"`{name}` |" in README or f"/ `{name}`" in README, name
+
+
+def test_a_log_level_may_be_written_in_lower_case(make_app: Any) -> None:
+    logger = logging.getLogger("regsec")
+    before = logger.level
+    try:
+        make_app({"LOG_LEVEL": "debug"})  # once stopped the app: Unknown level: 'debug'
+        assert logger.level == logging.DEBUG
+        make_app({"LOG_LEVEL": "Warning"})
+        assert logger.level == logging.WARNING
+    finally:
+        logger.setLevel(before)
