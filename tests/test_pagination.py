@@ -128,7 +128,8 @@ def test_a_repeated_list_request_does_not_rebuild_its_statement(
     walked.clear()
     api.get(url)
     third = api.get(second["links"]["next"]).get_json()  # another cursor, the same shape
-    assert walked == []
+    # Nothing keyed but, if its 1 s cache ran out meanwhile, the data version's read.
+    assert [tables for tables in walked if tables != {"data_version"}] == []
     assert ids(third) and ids(third) != ids(second)
     japan = api.get("/api/v1/countries/JP/commitments?limit=3").get_json()
     assert listed()
