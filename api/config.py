@@ -34,7 +34,10 @@ def from_env(env: dict[str, str] | None = None) -> dict[str, Any]:
         "MAX_URL_LENGTH": _int(env, "MAX_URL_LENGTH", 4096),
         "MAX_HEADER_BYTES": _int(env, "MAX_HEADER_BYTES", 16 * 1024),
         # Per-client limits (Flask-Limiter syntax, ';'-separated); storage memory:// or redis://
-        "RATELIMIT_DEFAULT": env.get("RATELIMIT_DEFAULT", "600 per minute;20000 per day"),
+        # One count per client for the whole API, set by RATELIMIT_DEFAULT. Kept under
+        # Flask-Limiter's key for limits every route shares: under its RATELIMIT_DEFAULT key
+        # Flask-Limiter counted each route apart (600 a minute on every one of them).
+        "RATELIMIT_APPLICATION": env.get("RATELIMIT_DEFAULT", "600 per minute;20000 per day"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "1") != "0",
         # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.

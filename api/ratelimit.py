@@ -21,8 +21,9 @@ def init_app(app: Flask) -> Limiter:
     limiter = Limiter(
         key_func=get_remote_address,
         app=app,
-        default_limits=[app.config["RATELIMIT_DEFAULT"]],
-        default_limits_exempt_when=_exempt,
+        # One count per client for the whole API (api/config.py RATELIMIT_APPLICATION).
+        application_limits=[app.config["RATELIMIT_APPLICATION"]],
+        application_limits_exempt_when=_exempt,
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         headers_enabled=True,
         header_name_mapping={

@@ -85,7 +85,7 @@ def test_http_and_https_bodies_have_their_own_etags(api: ContractClient) -> None
 
 def test_http_and_https_bodies_have_their_own_etags_through_flask(make_app: Any) -> None:
     # With rate limiting on, Flask answers revalidations itself (api/caching.py).
-    client = make_app({"RATELIMIT_DEFAULT": "100 per minute"}).test_client()
+    client = make_app({"RATELIMIT_APPLICATION": "100 per minute"}).test_client()
     _http_and_https(
         lambda base, headers: client.get("/api/v1/countries/JP", base_url=base, headers=headers)
     )

@@ -63,7 +63,7 @@ def test_only_the_entries_the_trusted_proxies_added_count(make_app: Any) -> None
 
 
 def test_each_forwarded_client_has_its_own_rate_limit(make_app: Any) -> None:
-    app = proxied_app(make_app, 1, RATELIMIT_DEFAULT="2 per minute")
+    app = proxied_app(make_app, 1, RATELIMIT_APPLICATION="2 per minute")
     path = "/api/v1/countries/JP"
     first = [get(app, path, PUBLIC).status_code for _ in range(3)]
     assert first == [200, 200, 429]
@@ -73,7 +73,7 @@ def test_each_forwarded_client_has_its_own_rate_limit(make_app: Any) -> None:
 
 def test_without_trusted_proxies_clients_behind_a_proxy_share_its_limit(make_app: Any) -> None:
     # What the setting is for: the proxy's own address is the only client the app sees.
-    app = proxied_app(make_app, 0, RATELIMIT_DEFAULT="2 per minute")
+    app = proxied_app(make_app, 0, RATELIMIT_APPLICATION="2 per minute")
     path = "/api/v1/countries/JP"
     statuses = [get(app, path, client).status_code for client in (PUBLIC, PUBLIC, OTHER)]
     assert statuses == [200, 200, 429]

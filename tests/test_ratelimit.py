@@ -9,10 +9,15 @@ import pytest
 import redis
 
 
+@pytest.fixture(autouse=True)
+def _seeded(app: Any) -> None:
+    """The apps made here read the migrated, seeded test database (run alone, too)."""
+
+
 def limited_app(make_app: Any, storage: str = "memory://", prefix: str = "") -> object:
     return make_app(
         {
-            "RATELIMIT_DEFAULT": "3 per minute",
+            "RATELIMIT_APPLICATION": "3 per minute",
             "RATELIMIT_STORAGE_URI": storage,
             "RATELIMIT_KEY_PREFIX": prefix,
         }
@@ -68,3 +73,13 @@ def test_redis_storage_shares_the_count_between_apps(make_app: Any) -> None:
         for worker in (one, one, two, two)
     ]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_one_count_per_client_for_the_whole_api(make_app: Any) -> None:
+    # Not a count per route: the third request, to a third route, is over the limit.
+    client = limited_app(make_app).test_client()  # type: ignore[attr-defined]
+    paths = ["/api/v1/countries/JP", "/api/v1/meetings", "/api/v1", "/api/v1/countries"]
+    statuses = [client.get(path).status_code for path in paths]
+    assert statuses == [200, 200, 200, 429]
+    # The health check and the metrics stay answered.
+    assert client.get("/api/v1/health").status_code == 200

@@ -104,7 +104,7 @@ def test_anything_else_goes_to_flask(fast: Flask, condition: str) -> None:
 
 
 def test_with_rate_limits_on_flask_answers_and_counts(app: Flask, make_app: Any) -> None:
-    app = make_app({"SECRET_KEY": "test", "RATELIMIT_DEFAULT": "1000 per minute"})
+    app = make_app({"SECRET_KEY": "test", "RATELIMIT_APPLICATION": "1000 per minute"})
     outer, _ = clients(app)
     etag = outer.get(LIST).headers["ETag"]
     early = outer.get(LIST, headers={"If-None-Match": etag})
