@@ -32,7 +32,7 @@ accesslog = None
 limit_request_line = 0  # unlimited here: the app answers 414 itself
 limit_request_field_size = 0  # likewise 431
 # gunicorn's most: 32,768 headers cannot fit in the app's 16 KB (431), where gunicorn's
-# default of 100 answered a request of 101 small headers with its own HTML 400.
+# default of 100 answered a request of 101 small headers with its own HTML error page.
 limit_request_fields = 32768
 # The scheme comes from X-Forwarded-Proto only through the app's TRUSTED_PROXIES
 # (api/security.py). gunicorn's default believes that header from any loopback peer.
